@@ -1,0 +1,202 @@
+/**
+ * Why a delivery was refused, as a stable machine-readable code.
+ */
+export type FalkorWebhookErrorCode =
+  | 'signature_invalid'
+  | 'payload_invalid'
+  | 'validation_failed'
+  | 'unknown_event_type'
+  | 'body_too_large'
+  | 'unsupported_media_type'
+  | 'configuration_error'
+  | 'listener_failed';
+
+/**
+ * Base class of every error this package raises. It carries the HTTP status the webhook route
+ * answers with and a message that says what to fix. None of them ever carries a secret or an
+ * expected signature.
+ */
+export class FalkorWebhookError extends Error {
+  /**
+   * @param status - the HTTP status the webhook route answers with
+   * @param code - a stable code for logs and clients
+   * @param message - what went wrong and what to fix
+   * @param options - the underlying cause, if any
+   */
+  constructor(
+    readonly status: number,
+    readonly code: FalkorWebhookErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * Why a signature did not verify. Logged, never sent back to the caller.
+ */
+export type FalkorSignatureFailure = 'missing' | 'malformed' | 'mismatch';
+
+/**
+ * The signature header is missing, malformed, or does not match the body (401). The message is the
+ * same in every case so that a caller learns nothing from it; {@link FalkorSignatureError.reason}
+ * tells the cause for logs.
+ */
+export class FalkorSignatureError extends FalkorWebhookError {
+  /**
+   * @param headerNames - the header names that were looked for
+   * @param reason - why verification failed, for logs only
+   */
+  constructor(
+    headerNames: readonly string[],
+    readonly reason: FalkorSignatureFailure,
+  ) {
+    super(
+      401,
+      'signature_invalid',
+      `Webhook signature verification failed: send the ${headerNames.join(' or ')} header as ` +
+        '"sha256=<hex HMAC-SHA256 of the exact request body>" made with this webhook\'s secret.',
+    );
+  }
+}
+
+/**
+ * The body is not a JSON object in strict UTF-8, or names no event type (400).
+ */
+export class FalkorPayloadError extends FalkorWebhookError {
+  /**
+   * @param message - what is wrong with the body and what to send instead
+   */
+  constructor(message: string) {
+    super(400, 'payload_invalid', message);
+  }
+}
+
+/**
+ * One property of a payload that failed its DTO's rules.
+ */
+export interface FalkorValidationIssue {
+  /** Dotted path of the property, e.g. `enrolment.status` or `items.0.id`. */
+  readonly property: string;
+  /** The failed rules, keyed by rule name, with class-validator's messages. */
+  readonly constraints: Readonly<Record<string, string>>;
+}
+
+/**
+ * The payload does not satisfy the DTO of its event type (400). Lists every failing property path.
+ */
+export class FalkorValidationError extends FalkorWebhookError {
+  /**
+   * @param eventType - the event type whose DTO rejected the payload
+   * @param issues - every failing property with its rules
+   */
+  constructor(
+    readonly eventType: string,
+    readonly issues: readonly FalkorValidationIssue[],
+  ) {
+    super(
+      400,
+      'validation_failed',
+      `The "${eventType}" payload failed validation at ${issues.map((i) => i.property).join(', ')}.`,
+    );
+  }
+}
+
+/**
+ * The event type is not in the catalog and the module is set to reject unknown types (400).
+ */
+export class FalkorUnknownEventError extends FalkorWebhookError {
+  /**
+   * @param eventType - the type the body named
+   */
+  constructor(readonly eventType: string) {
+    super(
+      400,
+      'unknown_event_type',
+      `Unknown event type "${eventType}": add a DTO for it in the "events" option, or set ` +
+        '"unknownEvents" to "acknowledge".',
+    );
+  }
+}
+
+/**
+ * The body is larger than `maxBodyBytes` (413). Raised before any HMAC work.
+ */
+export class FalkorBodyTooLargeError extends FalkorWebhookError {
+  /**
+   * @param limit - the configured limit in bytes
+   */
+  constructor(readonly limit: number) {
+    super(
+      413,
+      'body_too_large',
+      `The request body exceeds the webhook limit of ${limit} bytes (option "maxBodyBytes").`,
+    );
+  }
+}
+
+/**
+ * The request's content type is not JSON (415).
+ */
+export class FalkorUnsupportedMediaTypeError extends FalkorWebhookError {
+  /**
+   * @param contentType - the content type the request declared, if any
+   */
+  constructor(contentType: string | undefined) {
+    super(
+      415,
+      'unsupported_media_type',
+      `Webhook deliveries must be sent as "Content-Type: application/json"; got ${
+        contentType ? `"${contentType}"` : 'none'
+      }.`,
+    );
+  }
+}
+
+/**
+ * The module or the application is set up wrongly (500 per request, or an exception at start-up).
+ */
+export class FalkorConfigurationError extends FalkorWebhookError {
+  /**
+   * @param message - what is misconfigured and how to fix it
+   */
+  constructor(message: string) {
+    super(500, 'configuration_error', message);
+  }
+}
+
+/**
+ * One listener that threw or rejected.
+ */
+export interface FalkorListenerFailure {
+  /** `ClassName.methodName` of the listener. */
+  readonly listener: string;
+  /** What it threw. */
+  readonly error: unknown;
+}
+
+/**
+ * One or more listeners failed (500), so the platform redelivers. Every listener ran; the failures
+ * are all here.
+ */
+export class FalkorListenerError extends FalkorWebhookError {
+  /**
+   * @param eventType - the event that was being dispatched
+   * @param failures - every listener that threw, with its error
+   */
+  constructor(
+    readonly eventType: string,
+    readonly failures: readonly FalkorListenerFailure[],
+  ) {
+    super(
+      500,
+      'listener_failed',
+      `${failures.length} listener(s) failed for "${eventType}": ${failures
+        .map((f) => f.listener)
+        .join(', ')}. The delivery was not acknowledged, so the platform will redeliver it.`,
+      { cause: new AggregateError(failures.map((f) => f.error)) },
+    );
+  }
+}

@@ -1,0 +1,37 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { FalkorEventMap, FalkorEventType } from './event-catalog.js';
+
+/**
+ * What every delivery carries besides its payload.
+ */
+export interface FalkorDeliveryInfo {
+  /** When the module received the delivery. */
+  readonly receivedAt: Date;
+  /** The exact request body bytes the signature was verified over, for users who store them. */
+  readonly rawBody: Buffer;
+  /** The platform whose signature header verified, e.g. `Falkor` or `ByteKast`. */
+  readonly platform: string;
+  /** The name of the signature header that verified, e.g. `Falkor-Webhook-Signature`. */
+  readonly signatureHeader: string;
+  /** Index of the secret that verified, in the configured order (never the secret itself). */
+  readonly secretIndex: number;
+  /** Id of the secret that verified, when it was configured with one. */
+  readonly secretId?: string;
+  /** The request headers, with lower-case names. */
+  readonly headers: IncomingHttpHeaders;
+  /** The route parameters of the webhook path, e.g. `{ pathwayId: 'pw_1' }`. */
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/**
+ * What a listener of event type `T` receives: the type, the validated DTO instance and the
+ * delivery's details. For a union of types it is a union, so that checking `type` narrows `payload`.
+ */
+export type FalkorWebhookEvent<T extends FalkorEventType = FalkorEventType> = T extends unknown
+  ? FalkorDeliveryInfo & {
+      /** The event type. */
+      readonly type: T;
+      /** The payload, validated and transformed into its DTO class. */
+      readonly payload: FalkorEventMap[T];
+    }
+  : never;

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { FalkorListenerError } from '../errors/falkor-webhook.errors.js';
+import type { FalkorWebhookEvent } from '../events/falkor-webhook.event.js';
+import { falkorEventName, FalkorListenerOutcome } from './falkor-listener.outcome.js';
+import { FalkorListenerRegistry } from './falkor-listener.registry.js';
+
+/**
+ * Emits an event to its listeners through @nestjs/event-emitter and waits for all of them.
+ */
+@Injectable()
+export class FalkorEventDispatcher {
+  constructor(private readonly registry: FalkorListenerRegistry) {}
+
+  /**
+   * Runs every listener of the event's type, each once, and waits until all have finished.
+   *
+   * @returns how many `@OnFalkorEvent` listeners ran
+   * @throws FalkorListenerError when any listener threw or rejected (all of them still ran)
+   */
+  async dispatch(event: FalkorWebhookEvent): Promise<number> {
+    const results: unknown[] = await this.registry
+      .requireEmitter()
+      .emitAsync(falkorEventName(event.type), event);
+    const outcomes = results.filter(
+      (result): result is FalkorListenerOutcome => result instanceof FalkorListenerOutcome,
+    );
+    const failures = outcomes.filter((outcome) => outcome.failed);
+    if (failures.length > 0) {
+      throw new FalkorListenerError(
+        event.type,
+        failures.map(({ listener, error }) => ({ listener, error })),
+      );
+    }
+    return outcomes.length;
+  }
+}

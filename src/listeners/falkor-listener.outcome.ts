@@ -1,0 +1,29 @@
+/** Where the module keeps the HTTP request on an event, for request-scoped listeners. */
+export const FALKOR_REQUEST = Symbol('falkor-webhook:request');
+
+/**
+ * How one `@OnFalkorEvent` listener's run ended, as returned through the event emitter.
+ */
+export class FalkorListenerOutcome {
+  /**
+   * @param listener - `ClassName.methodName` of the listener
+   * @param failed - whether it threw or rejected
+   * @param error - what it threw
+   */
+  constructor(
+    readonly listener: string,
+    readonly failed: boolean,
+    readonly error?: unknown,
+  ) {}
+}
+
+/**
+ * The event-emitter name under which deliveries of an event type are emitted, e.g.
+ * `falkor.enrolment.completed`; use it with `@OnEvent()` to observe deliveries without taking part
+ * in their acknowledgement.
+ *
+ * @param type - the Falkor event type
+ */
+export function falkorEventName(type: string): string {
+  return `falkor.${type}`;
+}

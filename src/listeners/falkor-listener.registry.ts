@@ -1,0 +1,121 @@
+import { Injectable, Logger, type OnModuleInit, Optional } from '@nestjs/common';
+import { ContextIdFactory, DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
+import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { FalkorConfigurationError } from '../errors/falkor-webhook.errors.js';
+import type { FalkorWebhookEvent } from '../events/falkor-webhook.event.js';
+import {
+  FALKOR_LISTENER_METADATA,
+  type FalkorListenerMetadata,
+} from './on-falkor-event.decorator.js';
+import {
+  FALKOR_REQUEST,
+  falkorEventName,
+  FalkorListenerOutcome,
+} from './falkor-listener.outcome.js';
+
+type Listener = (event: FalkorWebhookEvent) => Promise<FalkorListenerOutcome>;
+
+const registeredEmitters = new WeakSet<EventEmitter2>();
+
+async function settle(name: string, run: () => unknown): Promise<FalkorListenerOutcome> {
+  try {
+    await run();
+    return new FalkorListenerOutcome(name, false);
+  } catch (error) {
+    return new FalkorListenerOutcome(name, true, error);
+  }
+}
+
+/**
+ * Finds every `@OnFalkorEvent` method of the application's providers and controllers once, at
+ * start-up, and subscribes it to the event emitter with a wrapper that reports its outcome instead
+ * of throwing, so that the module can answer 500 when any listener fails whatever the emitter's
+ * `suppressErrors` setting. Request-scoped providers get a fresh instance per delivery.
+ */
+@Injectable()
+export class FalkorListenerRegistry implements OnModuleInit {
+  private readonly logger = new Logger('FalkorWebhook');
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly moduleRef: ModuleRef,
+    @Optional() private readonly emitter?: EventEmitter2,
+  ) {}
+
+  /** Subscribes the listeners, once per event emitter. */
+  onModuleInit(): void {
+    const emitter = this.requireEmitter();
+    if (registeredEmitters.has(emitter)) {
+      return;
+    }
+    registeredEmitters.add(emitter);
+    for (const wrapper of [...this.discovery.getProviders(), ...this.discovery.getControllers()]) {
+      const { instance } = wrapper;
+      if (!instance || typeof instance !== 'object' || wrapper.isAlias) {
+        continue;
+      }
+      const prototype = Object.getPrototypeOf(instance) as object;
+      for (const key of this.scanner.getAllMethodNames(prototype)) {
+        this.subscribe(emitter, wrapper, key);
+      }
+    }
+  }
+
+  /** The emitter listeners are subscribed to. */
+  requireEmitter(): EventEmitter2 {
+    if (!this.emitter) {
+      throw new FalkorConfigurationError(
+        'FalkorWebhookModule dispatches events through @nestjs/event-emitter: add ' +
+          'EventEmitterModule.forRoot() to the imports of your root module.',
+      );
+    }
+    return this.emitter;
+  }
+
+  private subscribe(emitter: EventEmitter2, wrapper: InstanceWrapper, key: string): void {
+    const instance = wrapper.instance as Record<string, (event: FalkorWebhookEvent) => unknown>;
+    const subscriptions: readonly FalkorListenerMetadata[] | undefined = Reflect.getMetadata(
+      FALKOR_LISTENER_METADATA,
+      instance[key],
+    );
+    if (!subscriptions) {
+      return;
+    }
+    const name = `${(wrapper.metatype as { name?: string } | undefined)?.name ?? wrapper.name}.${key}`;
+    const listener = wrapper.isDependencyTreeStatic()
+      ? this.staticListener(name, instance, key)
+      : this.contextualListener(name, wrapper, key);
+    for (const { types, options } of subscriptions) {
+      for (const type of types) {
+        if (options.prependListener) {
+          emitter.prependListener(falkorEventName(type), listener);
+        } else {
+          emitter.on(falkorEventName(type), listener);
+        }
+      }
+    }
+    this.logger.debug(`${name} listens to ${subscriptions.flatMap((s) => s.types).join(', ')}`);
+  }
+
+  private staticListener(
+    name: string,
+    instance: Record<string, (event: FalkorWebhookEvent) => unknown>,
+    key: string,
+  ): Listener {
+    return (event) => settle(name, () => instance[key](event));
+  }
+
+  private contextualListener(name: string, wrapper: InstanceWrapper, key: string): Listener {
+    return (event) =>
+      settle(name, async () => {
+        const request = (event as unknown as Record<symbol, object>)[FALKOR_REQUEST];
+        const contextId = ContextIdFactory.getByRequest(request);
+        this.moduleRef.registerRequestByContextId(request, contextId);
+        const instance: Record<string, (event: FalkorWebhookEvent) => unknown> =
+          await this.moduleRef.resolve(wrapper.token, contextId, { strict: false });
+        return instance[key](event);
+      });
+  }
+}

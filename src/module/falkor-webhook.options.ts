@@ -1,0 +1,89 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ValidatorOptions } from 'class-validator';
+import type { FalkorEventDtoClass } from '../events/event-catalog.js';
+import type { FalkorSecrets } from '../signature/signature.js';
+
+/**
+ * The parts of an incoming request the module reads. Express and Fastify requests both fit.
+ */
+export interface FalkorWebhookRequest {
+  /** Request headers, lower-case names. */
+  readonly headers: IncomingHttpHeaders;
+  /** Route parameters. */
+  readonly params?: unknown;
+  /** The raw body bytes Nest keeps when the app is created with `rawBody: true`. */
+  readonly rawBody?: Buffer;
+  /** The parsed body, or the raw bytes when the app mounts a raw body parser itself. */
+  readonly body?: unknown;
+  /** The request URL (Fastify, and Express below a mount point). */
+  readonly url?: string;
+  /** The request URL as received (Express). */
+  readonly originalUrl?: string;
+}
+
+/**
+ * What a secret resolver is told about the delivery whose secret it must give.
+ */
+export interface FalkorSecretContext {
+  /** Request headers, lower-case names. */
+  readonly headers: IncomingHttpHeaders;
+  /** Route parameters of the webhook path, e.g. `{ pathwayId: 'pw_1' }` for `webhooks/falkor/:pathwayId`. */
+  readonly params: Readonly<Record<string, string>>;
+  /** The request path, without the query string. */
+  readonly path: string;
+}
+
+/**
+ * Gives the secret(s) of one delivery, e.g. per pathway or per tenant. Return an empty list when the
+ * delivery is for no known pathway: it is then rejected with 401.
+ */
+export type FalkorSecretResolver = (
+  context: FalkorSecretContext,
+) => FalkorSecrets | readonly [] | Promise<FalkorSecrets | readonly []>;
+
+/**
+ * What to do with a delivery whose event type is not in the catalog.
+ * `acknowledge`: answer 200 and log it (the platform does not redeliver); `reject`: answer 400.
+ */
+export type FalkorUnknownEventPolicy = 'acknowledge' | 'reject';
+
+/**
+ * Options of {@link FalkorWebhookModule}.
+ */
+export interface FalkorWebhookModuleOptions {
+  /**
+   * The webhook's secret; several secrets (any of them verifies: rotation), optionally with ids
+   * (`{ id, secret }`); or a resolver giving them per delivery.
+   */
+  secret: FalkorSecrets | FalkorSecretResolver;
+  /**
+   * The platform name(s) whose `<name>-Webhook-Signature` header is read. When several are given
+   * and a delivery carries more than one of their headers, the first platform in this list wins.
+   * Default `'Falkor'`.
+   */
+  platformName?: string | readonly string[];
+  /** DTO classes that replace the catalog's or add event types: `{ 'reward.unlocked': MyRewardDto }`. */
+  events?: Readonly<Record<string, FalkorEventDtoClass>>;
+  /** Finds a delivery's event type. Default: the body's `event` field. */
+  resolveEventType?: (
+    body: Readonly<Record<string, unknown>>,
+    request: FalkorWebhookRequest,
+  ) => string | undefined;
+  /** What to do with event types that have no DTO. Default `'acknowledge'`. */
+  unknownEvents?: FalkorUnknownEventPolicy;
+  /** Largest body accepted, in bytes; larger ones get 413 before any HMAC work. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** class-validator options merged over the module's defaults. */
+  validatorOptions?: ValidatorOptions;
+}
+
+/**
+ * Options that shape the module's route, given to `forRoot` and `forRootAsync` alike (they are
+ * needed before any async factory runs).
+ */
+export interface FalkorWebhookRouteOptions {
+  /** The route path, below the global prefix; may hold route parameters. Default `'webhooks/falkor'`. */
+  path?: string;
+  /** Class decorators applied to the module's controller, e.g. `[Public()]` or `[SkipThrottle()]`. */
+  decorators?: readonly ClassDecorator[];
+}

@@ -1,0 +1,131 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { FALKOR_SIGNATURE_PREFIX, parseFalkorSignatureHeader } from './signature-header.js';
+
+/**
+ * A secret as configured: its value, or its value with an id to name it in logs and on events
+ * (the value itself is never logged).
+ */
+export type FalkorSecret = string | { readonly id: string; readonly secret: string };
+
+/**
+ * One secret, or several that are all accepted (rotation: list the new one and the old one until
+ * the platform uses only the new one).
+ */
+export type FalkorSecrets = FalkorSecret | readonly FalkorSecret[];
+
+/**
+ * The outcome of {@link checkFalkorSignature}.
+ */
+export type FalkorSignatureCheck =
+  | {
+      readonly valid: true;
+      /** Index of the secret that matched, in the order given. */
+      readonly secretIndex: number;
+      /** Id of the secret that matched, when it was given one. */
+      readonly secretId?: string;
+    }
+  | {
+      readonly valid: false;
+      /** `missing`: no header value; `malformed`: not `sha256=<64 hex>`; `mismatch`: no secret matches. */
+      readonly reason: 'missing' | 'malformed' | 'mismatch';
+    };
+
+function toBytes(body: string | Uint8Array): Uint8Array {
+  return typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+}
+
+function secretValue(secret: FalkorSecret): string {
+  return typeof secret === 'string' ? secret : secret.secret;
+}
+
+/**
+ * Lists the secrets of a {@link FalkorSecrets} value, refusing an empty list or an empty secret.
+ *
+ * @throws TypeError when there is no secret or a secret is empty
+ */
+export function normalizeFalkorSecrets(secrets: FalkorSecrets): readonly FalkorSecret[] {
+  const list: readonly FalkorSecret[] = Array.isArray(secrets)
+    ? secrets
+    : [secrets as FalkorSecret];
+  if (list.length === 0) {
+    throw new TypeError('No webhook secret was given: pass at least one non-empty secret.');
+  }
+  list.forEach((secret, index) => {
+    const value: unknown = typeof secret === 'object' && secret !== null ? secret.secret : secret;
+    if (typeof value !== 'string' || value.length === 0) {
+      throw new TypeError(
+        `Webhook secret #${index} is empty or not a string: pass the secret set on the platform's webhook.`,
+      );
+    }
+  });
+  return list;
+}
+
+/**
+ * Signs a body as the platform does: HMAC-SHA256 of the exact body bytes keyed with the secret's
+ * UTF-8 bytes, as `sha256=<lower-case hex>`.
+ *
+ * @param body - the exact request body; a string is encoded as UTF-8
+ * @param secret - the webhook's secret
+ * @returns the value of the signature header
+ */
+export function signFalkorPayload(body: string | Uint8Array, secret: string): string {
+  const [key] = normalizeFalkorSecrets(secret);
+  return (
+    FALKOR_SIGNATURE_PREFIX +
+    createHmac('sha256', secretValue(key)).update(toBytes(body)).digest('hex')
+  );
+}
+
+/**
+ * Checks a signature header value against the exact body bytes with each secret in turn, comparing
+ * the 32 decoded bytes in constant time. It never throws on a header or a body, whatever they hold.
+ *
+ * @param body - the exact request body bytes (a string is encoded as UTF-8)
+ * @param signature - the signature header value as received
+ * @param secrets - one secret or the list of accepted secrets
+ * @returns which secret matched, or why none did
+ * @throws TypeError when no secret, or an empty secret, is given
+ */
+export function checkFalkorSignature(
+  body: string | Uint8Array,
+  signature: unknown,
+  secrets: FalkorSecrets,
+): FalkorSignatureCheck {
+  const list = normalizeFalkorSecrets(secrets);
+  if (signature === undefined || signature === null || signature === '') {
+    return { valid: false, reason: 'missing' };
+  }
+  const expected = parseFalkorSignatureHeader(signature);
+  if (!expected) {
+    return { valid: false, reason: 'malformed' };
+  }
+  const bytes = toBytes(body);
+  for (let index = 0; index < list.length; index++) {
+    const secret = list[index];
+    const digest = createHmac('sha256', secretValue(secret)).update(bytes).digest();
+    if (timingSafeEqual(digest, expected)) {
+      return typeof secret === 'string'
+        ? { valid: true, secretIndex: index }
+        : { valid: true, secretIndex: index, secretId: secret.id };
+    }
+  }
+  return { valid: false, reason: 'mismatch' };
+}
+
+/**
+ * Whether a signature header value is a valid signature of the exact body bytes under one of the
+ * secrets. Never throws on a header or a body.
+ *
+ * @param body - the exact request body bytes (a string is encoded as UTF-8)
+ * @param signature - the signature header value as received, e.g. `sha256=4a15…`
+ * @param secrets - one secret or the list of accepted secrets
+ * @throws TypeError when no secret, or an empty secret, is given
+ */
+export function verifyFalkorSignature(
+  body: string | Uint8Array,
+  signature: unknown,
+  secrets: FalkorSecrets,
+): boolean {
+  return checkFalkorSignature(body, signature, secrets).valid;
+}

@@ -1,0 +1,134 @@
+import {
+  FalkorBodyTooLargeError,
+  FalkorConfigurationError,
+  FalkorSignatureError,
+  FalkorUnsupportedMediaTypeError,
+} from '../errors/falkor-webhook.errors.js';
+import type { FalkorWebhookRequest } from '../module/falkor-webhook.options.js';
+import type { FalkorSignatureHeader } from '../module/falkor-webhook.settings.js';
+import { parseFalkorSignatureHeader } from '../signature/signature-header.js';
+import { checkFalkorSignature, type FalkorSecret } from '../signature/signature.js';
+
+/**
+ * What verification needs to know: the headers to read, the body limit and where the secrets come from.
+ */
+export interface FalkorVerificationSettings {
+  /** The headers to look for, in order of precedence. */
+  readonly headers: readonly FalkorSignatureHeader[];
+  /** The largest body accepted, in bytes. */
+  readonly maxBodyBytes: number;
+  /** Gives the secrets for a request (static ones or a resolver's). */
+  readonly secretsFor: (
+    request: FalkorWebhookRequest,
+  ) => readonly FalkorSecret[] | Promise<readonly FalkorSecret[]>;
+}
+
+/**
+ * A request whose signature verified.
+ */
+export interface FalkorVerifiedRequest {
+  /** The exact body bytes that were verified. */
+  readonly rawBody: Buffer;
+  /** The platform whose header verified. */
+  readonly platform: string;
+  /** The header that verified. */
+  readonly signatureHeader: string;
+  /** Index of the secret that matched. */
+  readonly secretIndex: number;
+  /** Id of the secret that matched, if it has one. */
+  readonly secretId?: string;
+}
+
+const RAW_BODY_FIX =
+  'The raw request body is not available, so the webhook signature cannot be checked. Create the ' +
+  'app with NestFactory.create(AppModule, { rawBody: true }) (Express and Fastify alike), or mount ' +
+  'a raw body parser (e.g. express.raw({ type: "application/json" })) on the webhook route.';
+
+/**
+ * Whether a Content-Type header names JSON: `application/json`, parameters such as
+ * `charset=utf-8` allowed.
+ */
+export function isJsonContentType(contentType: string | undefined): boolean {
+  if (!contentType) {
+    return false;
+  }
+  const semicolon = contentType.indexOf(';');
+  const mediaType = (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim();
+  return mediaType.toLowerCase() === 'application/json';
+}
+
+function rawBodyOf(request: FalkorWebhookRequest): Buffer | undefined {
+  if (Buffer.isBuffer(request.rawBody)) {
+    return request.rawBody;
+  }
+  return Buffer.isBuffer(request.body) ? request.body : undefined;
+}
+
+function declaredLength(request: FalkorWebhookRequest): number {
+  const header = request.headers['content-length'];
+  return header === undefined ? 0 : Number(header);
+}
+
+const EMPTY_BODY = Buffer.alloc(0);
+
+/**
+ * Checks a request in the order that spends the least on a bad one: content type (415), size
+ * against the declared and the actual length (413), raw body availability (500, a configuration
+ * error), signature header grammar (401), then HMAC over the exact bytes with each secret (401).
+ *
+ * @throws FalkorUnsupportedMediaTypeError, FalkorBodyTooLargeError, FalkorConfigurationError or FalkorSignatureError
+ */
+export async function verifyFalkorRequest(
+  request: FalkorWebhookRequest,
+  settings: FalkorVerificationSettings,
+): Promise<FalkorVerifiedRequest> {
+  const contentType = request.headers['content-type'];
+  if (!isJsonContentType(contentType)) {
+    throw new FalkorUnsupportedMediaTypeError(contentType);
+  }
+  const rawBody = rawBodyOf(request);
+  if (
+    declaredLength(request) > settings.maxBodyBytes ||
+    (rawBody?.length ?? 0) > settings.maxBodyBytes
+  ) {
+    throw new FalkorBodyTooLargeError(settings.maxBodyBytes);
+  }
+  if (rawBody) {
+    return verifyBytes(request, rawBody, settings);
+  }
+  if (request.headers['content-length'] === '0') {
+    return verifyBytes(request, EMPTY_BODY, settings);
+  }
+  throw new FalkorConfigurationError(RAW_BODY_FIX);
+}
+
+async function verifyBytes(
+  request: FalkorWebhookRequest,
+  rawBody: Buffer,
+  settings: FalkorVerificationSettings,
+): Promise<FalkorVerifiedRequest> {
+  const names = settings.headers.map((header) => header.name);
+  const header = settings.headers.find((candidate) => request.headers[candidate.key] !== undefined);
+  if (!header) {
+    throw new FalkorSignatureError(names, 'missing');
+  }
+  const value = request.headers[header.key];
+  if (!parseFalkorSignatureHeader(value)) {
+    throw new FalkorSignatureError(names, value === '' ? 'missing' : 'malformed');
+  }
+  const secrets = await settings.secretsFor(request);
+  if (secrets.length === 0) {
+    throw new FalkorSignatureError(names, 'mismatch');
+  }
+  const check = checkFalkorSignature(rawBody, value, secrets);
+  if (!check.valid) {
+    throw new FalkorSignatureError(names, check.reason);
+  }
+  return {
+    rawBody,
+    platform: header.platform,
+    signatureHeader: header.name,
+    secretIndex: check.secretIndex,
+    ...(check.secretId === undefined ? {} : { secretId: check.secretId }),
+  };
+}
