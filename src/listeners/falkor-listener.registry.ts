@@ -42,7 +42,9 @@ export class FalkorListenerRegistry implements OnModuleInit {
     private readonly scanner: MetadataScanner,
     private readonly moduleRef: ModuleRef,
     @Optional() private readonly emitter?: EventEmitter2,
-  ) {}
+  ) {
+    this.requireEmitter();
+  }
 
   /** Subscribes the listeners, once per event emitter. */
   onModuleInit(): void {

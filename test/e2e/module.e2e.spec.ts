@@ -1,0 +1,376 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  type INestApplication,
+  Module,
+  Scope,
+  SetMetadata,
+} from '@nestjs/common';
+import { APP_GUARD, NestFactory, Reflector, REQUEST } from '@nestjs/core';
+import { EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
+import { IsString } from 'class-validator';
+import request from 'supertest';
+import {
+  falkorEventName,
+  FalkorWebhookModule,
+  type FalkorWebhookEvent,
+  type FalkorWebhookModuleOptions,
+  OnFalkorEvent,
+  RewardUnlockedDto,
+  signFalkorPayload,
+} from '../../src/index.js';
+import { createFalkorDelivery } from '../../src/testing/index.js';
+import {
+  adapters,
+  createApp,
+  RecordingListener,
+  TEST_SECRET,
+  webhookModule,
+} from '../support/apps.js';
+
+const opened: INestApplication[] = [];
+
+async function start(...args: Parameters<typeof createApp>): Promise<INestApplication> {
+  const app = await createApp(...args);
+  opened.push(app);
+  return app;
+}
+
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((app) => app.close()));
+});
+
+function send(
+  app: INestApplication,
+  path: string,
+  type: Parameters<typeof createFalkorDelivery>[0],
+  secret = TEST_SECRET,
+) {
+  const delivery = createFalkorDelivery(type, { secret });
+  return request(app.getHttpServer()).post(path).set(delivery.headers).send(delivery.body);
+}
+
+const IS_PUBLIC = 'is-public';
+const Public = () => SetMetadata(IS_PUBLIC, true);
+
+@Injectable()
+class DenyAllButPublic implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    return (
+      this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
+        context.getClass(),
+        context.getHandler(),
+      ]) === true
+    );
+  }
+}
+
+@Injectable()
+class SecondListener {
+  readonly types: string[] = [];
+
+  @OnFalkorEvent('enrolment.completed', { prependListener: true })
+  first(event: FalkorWebhookEvent<'enrolment.completed'>): void {
+    this.types.push(`first:${event.type}`);
+  }
+
+  @OnFalkorEvent('enrolment.completed')
+  @OnFalkorEvent('reward.unlocked')
+  twice(event: FalkorWebhookEvent<'enrolment.completed' | 'reward.unlocked'>): void {
+    this.types.push(`twice:${event.type}`);
+  }
+}
+
+@Injectable()
+class Observer {
+  readonly seen: string[] = [];
+
+  @OnEvent(falkorEventName('enrolment.completed'))
+  observe(event: FalkorWebhookEvent<'enrolment.completed'>): void {
+    this.seen.push(event.payload.enrolment.id);
+  }
+}
+
+@Injectable({ scope: Scope.REQUEST })
+class RequestScopedListener {
+  static readonly seen: { tenant: unknown; instance: RequestScopedListener }[] = [];
+
+  constructor(@Inject(REQUEST) private readonly req: { headers: Record<string, unknown> }) {}
+
+  @OnFalkorEvent('reward.unlocked')
+  record(): void {
+    RequestScopedListener.seen.push({ tenant: this.req.headers['x-tenant'], instance: this });
+  }
+}
+
+class StrictRewardDto extends RewardUnlockedDto {
+  @IsString()
+  declare campaign: string;
+}
+
+describe.each(adapters)('FalkorWebhookModule on %s', (adapter) => {
+  it('serves the route below the global prefix', async () => {
+    const app = await start(adapter, [webhookModule()], {
+      globalPrefix: 'api',
+      providers: [RecordingListener],
+    });
+    expect((await send(app, '/api/webhooks/falkor', 'reward.unlocked')).status).toBe(200);
+    expect((await send(app, '/webhooks/falkor', 'reward.unlocked')).status).toBe(404);
+  });
+
+  it('is configured with forRootAsync, the path given beside the factory', async () => {
+    @Module({ providers: [{ provide: 'SECRET', useValue: 'async-secret' }], exports: ['SECRET'] })
+    class SecretModule {}
+
+    const app = await start(
+      adapter,
+      [
+        FalkorWebhookModule.forRootAsync({
+          imports: [SecretModule],
+          inject: ['SECRET'],
+          useFactory: (secret: string): FalkorWebhookModuleOptions => ({ secret }),
+          path: 'hooks/lms',
+        }),
+      ],
+      { providers: [RecordingListener] },
+    );
+    expect((await send(app, '/hooks/lms', 'enrolment.created', 'async-secret')).status).toBe(200);
+    expect((await send(app, '/hooks/lms', 'enrolment.created')).status).toBe(401);
+    expect(app.get(RecordingListener).received.map((e) => e.type)).toEqual(['enrolment.created']);
+  });
+
+  it('accepts forRootAsync with useClass', async () => {
+    @Injectable()
+    class Options {
+      create(): FalkorWebhookModuleOptions {
+        return { secret: 'class-secret', platformName: 'ByteKast' };
+      }
+    }
+    const app = await start(adapter, [FalkorWebhookModule.forRootAsync({ useClass: Options })], {
+      providers: [RecordingListener],
+    });
+    const delivery = createFalkorDelivery('reward.unlocked', {
+      secret: 'class-secret',
+      platformName: 'ByteKast',
+    });
+    const response = await request(app.getHttpServer())
+      .post('/webhooks/falkor')
+      .set(delivery.headers)
+      .send(delivery.body);
+    expect(response.status).toBe(200);
+    expect(app.get(RecordingListener).received[0].platform).toBe('ByteKast');
+  });
+
+  it('lets the decorators option open the route behind a global auth guard', async () => {
+    const guarded = await start(adapter, [webhookModule()], {
+      providers: [RecordingListener, { provide: APP_GUARD, useClass: DenyAllButPublic }],
+    });
+    expect((await send(guarded, '/webhooks/falkor', 'reward.unlocked')).status).toBe(403);
+
+    const open = await start(adapter, [webhookModule({ decorators: [Public()] })], {
+      providers: [RecordingListener, { provide: APP_GUARD, useClass: DenyAllButPublic }],
+    });
+    expect((await send(open, '/webhooks/falkor', 'reward.unlocked')).status).toBe(200);
+    expect(open.get(RecordingListener).received).toHaveLength(1);
+  });
+
+  it('keeps two apps with different paths in one process apart', async () => {
+    const first = await start(adapter, [webhookModule({ path: 'one' })], {
+      providers: [RecordingListener],
+    });
+    const second = await start(adapter, [webhookModule({ path: 'two' })], {
+      providers: [RecordingListener],
+    });
+    expect((await send(first, '/one', 'reward.unlocked')).status).toBe(200);
+    expect((await send(first, '/two', 'reward.unlocked')).status).toBe(404);
+    expect((await send(second, '/two', 'reward.unlocked')).status).toBe(200);
+    expect((await send(second, '/one', 'reward.unlocked')).status).toBe(404);
+    expect(first.get(RecordingListener).received).toHaveLength(1);
+    expect(second.get(RecordingListener).received).toHaveLength(1);
+  });
+
+  it('serves one route per import, each with its own secret, each listener running once', async () => {
+    const app = await start(
+      adapter,
+      [
+        FalkorWebhookModule.forRoot({ secret: 'enrolments-secret', path: 'webhooks/enrolments' }),
+        FalkorWebhookModule.forRoot({ secret: 'rewards-secret', path: 'webhooks/rewards' }),
+      ],
+      { providers: [RecordingListener] },
+    );
+    expect(
+      (await send(app, '/webhooks/enrolments', 'enrolment.created', 'enrolments-secret')).status,
+    ).toBe(200);
+    expect((await send(app, '/webhooks/rewards', 'reward.unlocked', 'rewards-secret')).status).toBe(
+      200,
+    );
+    expect(
+      (await send(app, '/webhooks/rewards', 'reward.unlocked', 'enrolments-secret')).status,
+    ).toBe(401);
+    expect(app.get(RecordingListener).received.map((e) => e.type)).toEqual([
+      'enrolment.created',
+      'reward.unlocked',
+    ]);
+  });
+
+  it('runs every listener of an event once, prepended ones first, and lets @OnEvent observe', async () => {
+    const app = await start(adapter, [webhookModule()], {
+      providers: [RecordingListener, SecondListener, Observer],
+    });
+    const response = await send(app, '/webhooks/falkor', 'enrolment.completed');
+    expect(response.body).toEqual({ received: true, type: 'enrolment.completed', listeners: 3 });
+    expect(app.get(SecondListener).types).toEqual([
+      'first:enrolment.completed',
+      'twice:enrolment.completed',
+    ]);
+    expect(app.get(RecordingListener).received).toHaveLength(1);
+    expect(app.get(Observer).seen).toEqual(['enr_55']);
+    await send(app, '/webhooks/falkor', 'reward.unlocked');
+    expect(app.get(SecondListener).types).toEqual([
+      'first:enrolment.completed',
+      'twice:enrolment.completed',
+      'twice:reward.unlocked',
+    ]);
+  });
+
+  it('gives request-scoped listeners their own instance with the delivery request', async () => {
+    RequestScopedListener.seen.length = 0;
+    const app = await start(adapter, [webhookModule()], { providers: [RequestScopedListener] });
+    for (const tenant of ['acme', 'globex']) {
+      const delivery = createFalkorDelivery('reward.unlocked', { secret: TEST_SECRET });
+      const response = await request(app.getHttpServer())
+        .post('/webhooks/falkor')
+        .set({ ...delivery.headers, 'X-Tenant': tenant })
+        .send(delivery.body);
+      expect(response.status).toBe(200);
+    }
+    expect(RequestScopedListener.seen.map((s) => s.tenant)).toEqual(['acme', 'globex']);
+    expect(RequestScopedListener.seen[0].instance).not.toBe(RequestScopedListener.seen[1].instance);
+  });
+
+  it('validates with a DTO given in the events option', async () => {
+    const app = await start(
+      adapter,
+      [webhookModule({ events: { 'reward.unlocked': StrictRewardDto } })],
+      {
+        providers: [RecordingListener],
+      },
+    );
+    expect((await send(app, '/webhooks/falkor', 'reward.unlocked')).body.errors).toEqual([
+      expect.objectContaining({ property: 'campaign' }),
+    ]);
+    const delivery = createFalkorDelivery('reward.unlocked', {
+      secret: TEST_SECRET,
+      overrides: { campaign: 'winter' },
+    });
+    const response = await request(app.getHttpServer())
+      .post('/webhooks/falkor')
+      .set(delivery.headers)
+      .send(delivery.body);
+    expect(response.status).toBe(200);
+    expect(app.get(RecordingListener).received[0].payload).toBeInstanceOf(StrictRewardDto);
+  });
+
+  it('adds event types through the events option', async () => {
+    class CourseArchivedDto {
+      @IsString()
+      course!: string;
+    }
+    const app = await start(adapter, [
+      webhookModule({ events: { 'course.archived': CourseArchivedDto } }),
+    ]);
+    const body = JSON.stringify({ event: 'course.archived', course: 'c1' });
+    const response = await request(app.getHttpServer())
+      .post('/webhooks/falkor')
+      .set({
+        'Content-Type': 'application/json',
+        'Falkor-Webhook-Signature': signFalkorPayload(body, TEST_SECRET),
+      })
+      .send(body);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ received: true, type: 'course.archived', listeners: 0 });
+  });
+
+  it('resolves the event type with resolveEventType', async () => {
+    const app = await start(
+      adapter,
+      [
+        webhookModule({
+          resolveEventType: (_body, req) => req.headers['x-falkor-event'] as string | undefined,
+        }),
+      ],
+      { providers: [RecordingListener] },
+    );
+    const delivery = createFalkorDelivery('reward.unlocked', {
+      secret: TEST_SECRET,
+      overrides: { event: 'ignored' },
+    });
+    const response = await request(app.getHttpServer())
+      .post('/webhooks/falkor')
+      .set({ ...delivery.headers, 'X-Falkor-Event': 'reward.unlocked' })
+      .send(delivery.body);
+    expect(response.status).toBe(200);
+    expect(app.get(RecordingListener).received.map((e) => e.type)).toEqual(['reward.unlocked']);
+  });
+
+  it('rejects unknown event types with 400 when unknownEvents is reject', async () => {
+    const app = await start(adapter, [webhookModule({ unknownEvents: 'reject' })]);
+    const body = JSON.stringify({ event: 'pathway.archived' });
+    const response = await request(app.getHttpServer())
+      .post('/webhooks/falkor')
+      .set({
+        'Content-Type': 'application/json',
+        'Falkor-Webhook-Signature': signFalkorPayload(body, TEST_SECRET),
+      })
+      .send(body);
+    expect(response.status).toBe(400);
+    expect(response.body.error).toBe('unknown_event_type');
+    expect(response.body.message).toContain('pathway.archived');
+  });
+
+  it('answers 400 to a signed payload without an event type', async () => {
+    const app = await start(adapter, [webhookModule()]);
+    const body = '{}';
+    const response = await request(app.getHttpServer())
+      .post('/webhooks/falkor')
+      .set({
+        'Content-Type': 'application/json',
+        'Falkor-Webhook-Signature': signFalkorPayload(body, TEST_SECRET),
+      })
+      .send(body);
+    expect(response.status).toBe(400);
+    expect(response.body.message).toContain('"event"');
+  });
+});
+
+describe('start-up errors', () => {
+  it.each([
+    ['missing', undefined],
+    ['empty', ''],
+    ['an empty list', []],
+  ])('fails to start when the secret is %s, naming the option', async (_, secret) => {
+    @Module({
+      imports: [
+        EventEmitterModule.forRoot(),
+        FalkorWebhookModule.forRoot({ secret: secret as string }),
+      ],
+    })
+    class BadModule {}
+    await expect(
+      NestFactory.create(BadModule, { logger: false, abortOnError: false }),
+    ).rejects.toThrow('"secret"');
+  });
+
+  it('fails to start without EventEmitterModule, naming the fix', async () => {
+    @Module({ imports: [FalkorWebhookModule.forRoot({ secret: TEST_SECRET })] })
+    class NoEmitterModule {}
+    await expect(
+      NestFactory.create(NoEmitterModule, { logger: false, abortOnError: false }),
+    ).rejects.toThrow('EventEmitterModule.forRoot()');
+  });
+});

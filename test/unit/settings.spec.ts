@@ -1,0 +1,68 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  DEFAULT_FALKOR_MAX_BODY_BYTES,
+  FalkorConfigurationError,
+  FALKOR_EVENT_TYPES,
+  RewardUnlockedDto,
+} from '../../src/index.js';
+import { prepareFalkorWebhookSettings } from '../../src/module/falkor-webhook.settings.js';
+
+describe('prepareFalkorWebhookSettings', () => {
+  it('applies the documented defaults', () => {
+    const settings = prepareFalkorWebhookSettings({ secret: 's' });
+    expect(settings.headers).toEqual([
+      { platform: 'Falkor', name: 'Falkor-Webhook-Signature', key: 'falkor-webhook-signature' },
+    ]);
+    expect(settings.maxBodyBytes).toBe(DEFAULT_FALKOR_MAX_BODY_BYTES);
+    expect(DEFAULT_FALKOR_MAX_BODY_BYTES).toBe(1024 * 1024);
+    expect(settings.unknownEvents).toBe('acknowledge');
+    expect([...settings.dtos.keys()]).toEqual(FALKOR_EVENT_TYPES);
+    expect(settings.resolveEventType({ event: 'reward.unlocked' }, { headers: {} })).toBe(
+      'reward.unlocked',
+    );
+    expect(settings.resolveEventType({ event: 42 }, { headers: {} })).toBeUndefined();
+  });
+
+  it('keeps the order of several platforms as their precedence', () => {
+    const settings = prepareFalkorWebhookSettings({
+      secret: 's',
+      platformName: ['ByteKast', 'Falkor'],
+    });
+    expect(settings.headers.map((h) => h.name)).toEqual([
+      'ByteKast-Webhook-Signature',
+      'Falkor-Webhook-Signature',
+    ]);
+  });
+
+  it('lets events replace and add DTOs', () => {
+    class MyReward extends RewardUnlockedDto {}
+    class Custom {}
+    const settings = prepareFalkorWebhookSettings({
+      secret: 's',
+      events: { 'reward.unlocked': MyReward, 'custom.thing': Custom },
+    });
+    expect(settings.dtos.get('reward.unlocked')).toBe(MyReward);
+    expect(settings.dtos.get('custom.thing')).toBe(Custom);
+  });
+
+  it.each([
+    ['maxBodyBytes', { maxBodyBytes: 0 }],
+    ['maxBodyBytes', { maxBodyBytes: 1.5 }],
+    ['unknownEvents', { unknownEvents: 'drop' }],
+    ['resolveEventType', { resolveEventType: 'event' }],
+    ['platformName', { platformName: [] }],
+    ['platformName', { platformName: 'Falkor Pathways' }],
+    ['platformName', { platformName: '' }],
+    ['events.reward.unlocked', { events: { 'reward.unlocked': {} } }],
+    ['secret', { secret: undefined }],
+    ['secret', { secret: [] }],
+    ['secret', { secret: ['ok', ''] }],
+  ])('refuses an invalid %s at start-up, naming it', (option, overrides) => {
+    const prepare = () =>
+      prepareFalkorWebhookSettings({ secret: 's', ...overrides } as unknown as Parameters<
+        typeof prepareFalkorWebhookSettings
+      >[0]);
+    expect(prepare).toThrow(FalkorConfigurationError);
+    expect(prepare).toThrow(`"${option}`);
+  });
+});
