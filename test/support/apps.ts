@@ -3,6 +3,7 @@ import {
   type INestApplication,
   Injectable,
   Module,
+  type Provider,
   type Type,
 } from '@nestjs/common';
 import request from 'supertest';
@@ -22,7 +23,7 @@ export type AdapterName = (typeof adapters)[number];
 export interface CreateAppOptions {
   readonly rawBody?: boolean;
   readonly globalPrefix?: string;
-  readonly providers?: readonly Type<unknown>[];
+  readonly providers?: readonly Provider[];
   readonly bodyLimit?: number;
 }
 
