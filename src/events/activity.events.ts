@@ -1,47 +1,34 @@
-import { Type } from 'class-transformer';
-import {
-  IsDefined,
-  IsISO8601,
-  IsNotEmpty,
-  IsNumber,
-  IsObject,
-  IsOptional,
-  IsString,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
 import { FalkorPathwayEventDto } from './common.events.js';
+import {
+  IsRequiredFalkorText,
+  IsNestedFalkorDto,
+  IsOptionalFalkorNumber,
+  IsOptionalFalkorText,
+  IsOptionalFalkorTimestamp,
+} from './dto.decorators.js';
 
 /**
  * An activity of a pathway (a lesson, a quiz, a video...).
  */
 export class FalkorActivityDto {
   /** The platform's activity id. */
-  @IsString()
-  @IsNotEmpty()
+  @IsRequiredFalkorText()
   id: string;
 
   /** The activity's title. */
-  @IsOptional()
-  @IsString()
+  @IsOptionalFalkorText()
   title?: string;
 
   /** The kind of activity, e.g. `quiz`. */
-  @IsOptional()
-  @IsString()
+  @IsOptionalFalkorText()
   type?: string;
 
   /** The learner's score, in percent. */
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
-  @Max(100)
+  @IsOptionalFalkorNumber(0, 100)
   score?: number;
 
   /** When the learner completed the activity. */
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsOptionalFalkorTimestamp()
   completedAt?: string;
 
   [extra: string]: unknown;
@@ -54,9 +41,6 @@ export class ActivityCompletedDto extends FalkorPathwayEventDto {
   declare event: 'activity.completed';
 
   /** The activity that was completed. */
-  @IsDefined()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => FalkorActivityDto)
+  @IsNestedFalkorDto(() => FalkorActivityDto)
   activity: FalkorActivityDto;
 }

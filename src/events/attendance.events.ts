@@ -1,15 +1,11 @@
-import { Type } from 'class-transformer';
-import {
-  IsDefined,
-  IsIn,
-  IsISO8601,
-  IsNotEmpty,
-  IsObject,
-  IsOptional,
-  IsString,
-  ValidateNested,
-} from 'class-validator';
+import { IsIn } from 'class-validator';
 import { FalkorPathwayEventDto } from './common.events.js';
+import {
+  IsRequiredFalkorText,
+  IsNestedFalkorDto,
+  IsOptionalFalkorText,
+  IsOptionalFalkorTimestamp,
+} from './dto.decorators.js';
 
 /** The kinds of session a learner can attend. */
 export const FALKOR_SESSION_KINDS = ['classroom', 'event'] as const;
@@ -19,8 +15,7 @@ export const FALKOR_SESSION_KINDS = ['classroom', 'event'] as const;
  */
 export class FalkorSessionDto {
   /** The platform's session id. */
-  @IsString()
-  @IsNotEmpty()
+  @IsRequiredFalkorText()
   id: string;
 
   /** `classroom` or `event`. */
@@ -28,23 +23,19 @@ export class FalkorSessionDto {
   kind: (typeof FALKOR_SESSION_KINDS)[number];
 
   /** The session's title. */
-  @IsOptional()
-  @IsString()
+  @IsOptionalFalkorText()
   title?: string;
 
   /** When the session starts. */
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsOptionalFalkorTimestamp()
   startsAt?: string;
 
   /** When the session ends. */
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsOptionalFalkorTimestamp()
   endsAt?: string;
 
   /** Where the session takes place. */
-  @IsOptional()
-  @IsString()
+  @IsOptionalFalkorText()
   location?: string;
 
   [extra: string]: unknown;
@@ -55,10 +46,7 @@ export class FalkorSessionDto {
  */
 export class FalkorAttendanceEventDto extends FalkorPathwayEventDto {
   /** The session attended. */
-  @IsDefined()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => FalkorSessionDto)
+  @IsNestedFalkorDto(() => FalkorSessionDto)
   session: FalkorSessionDto;
 }
 

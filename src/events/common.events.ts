@@ -1,22 +1,17 @@
-import { Type } from 'class-transformer';
+import { IsEmail, IsOptional } from 'class-validator';
 import {
-  IsDefined,
-  IsEmail,
-  IsISO8601,
-  IsNotEmpty,
-  IsObject,
-  IsOptional,
-  IsString,
-  ValidateNested,
-} from 'class-validator';
+  IsRequiredFalkorText,
+  IsFalkorTimestamp,
+  IsNestedFalkorDto,
+  IsOptionalFalkorText,
+} from './dto.decorators.js';
 
 /**
  * The learner an event concerns.
  */
 export class FalkorUserDto {
   /** The platform's user id. */
-  @IsString()
-  @IsNotEmpty()
+  @IsRequiredFalkorText()
   id: string;
 
   /** The learner's e-mail address. */
@@ -25,13 +20,11 @@ export class FalkorUserDto {
   email?: string;
 
   /** The learner's first name. */
-  @IsOptional()
-  @IsString()
+  @IsOptionalFalkorText()
   firstName?: string;
 
   /** The learner's last name. */
-  @IsOptional()
-  @IsString()
+  @IsOptionalFalkorText()
   lastName?: string;
 
   [extra: string]: unknown;
@@ -42,13 +35,11 @@ export class FalkorUserDto {
  */
 export class FalkorPathwayDto {
   /** The platform's pathway id. */
-  @IsString()
-  @IsNotEmpty()
+  @IsRequiredFalkorText()
   id: string;
 
   /** The pathway's name. */
-  @IsOptional()
-  @IsString()
+  @IsOptionalFalkorText()
   name?: string;
 
   [extra: string]: unknown;
@@ -60,19 +51,15 @@ export class FalkorPathwayDto {
  */
 export class FalkorEventDto {
   /** The event type, e.g. `enrolment.completed`. */
-  @IsString()
-  @IsNotEmpty()
+  @IsRequiredFalkorText()
   event: string;
 
   /** When the event happened, as an ISO 8601 date-time. */
-  @IsISO8601({ strict: true })
+  @IsFalkorTimestamp()
   occurredAt: string;
 
   /** The learner the event concerns. */
-  @IsDefined()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => FalkorUserDto)
+  @IsNestedFalkorDto(() => FalkorUserDto)
   user: FalkorUserDto;
 
   [extra: string]: unknown;
@@ -83,9 +70,6 @@ export class FalkorEventDto {
  */
 export class FalkorPathwayEventDto extends FalkorEventDto {
   /** The pathway the event belongs to. */
-  @IsDefined()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => FalkorPathwayDto)
+  @IsNestedFalkorDto(() => FalkorPathwayDto)
   pathway: FalkorPathwayDto;
 }

@@ -1,38 +1,26 @@
-import { Type } from 'class-transformer';
-import {
-  IsDefined,
-  IsISO8601,
-  IsNotEmpty,
-  IsNumber,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { IsOptional, IsUrl } from 'class-validator';
 import { FalkorPathwayEventDto } from './common.events.js';
+import {
+  IsRequiredFalkorText,
+  IsNestedFalkorDto,
+  IsOptionalFalkorNumber,
+  IsOptionalFalkorTimestamp,
+} from './dto.decorators.js';
 
 /**
  * A learner's enrolment on a pathway.
  */
 export class FalkorEnrolmentDto {
   /** The platform's enrolment id. */
-  @IsString()
-  @IsNotEmpty()
+  @IsRequiredFalkorText()
   id: string;
 
   /** The enrolment's status, e.g. `enrolled`, `in_progress`, `completed`. */
-  @IsString()
-  @IsNotEmpty()
+  @IsRequiredFalkorText()
   status: string;
 
   /** Progress through the pathway, in percent. */
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
-  @Max(100)
+  @IsOptionalFalkorNumber(0, 100)
   progress?: number;
 
   /** Link to the enrolment on the platform. */
@@ -41,18 +29,15 @@ export class FalkorEnrolmentDto {
   url?: string;
 
   /** When the learner enrolled. */
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsOptionalFalkorTimestamp()
   enrolledAt?: string;
 
   /** When the learner completed the pathway. */
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsOptionalFalkorTimestamp()
   completedAt?: string;
 
   /** When the pathway is due. */
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsOptionalFalkorTimestamp()
   dueAt?: string;
 
   [extra: string]: unknown;
@@ -63,10 +48,7 @@ export class FalkorEnrolmentDto {
  */
 export class FalkorEnrolmentEventDto extends FalkorPathwayEventDto {
   /** The enrolment the event concerns. */
-  @IsDefined()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => FalkorEnrolmentDto)
+  @IsNestedFalkorDto(() => FalkorEnrolmentDto)
   enrolment: FalkorEnrolmentDto;
 }
 

@@ -1,45 +1,34 @@
-import { Type } from 'class-transformer';
-import {
-  IsDefined,
-  IsISO8601,
-  IsNotEmpty,
-  IsNumber,
-  IsObject,
-  IsOptional,
-  IsString,
-  Min,
-  ValidateNested,
-} from 'class-validator';
 import { FalkorPathwayEventDto } from './common.events.js';
+import {
+  IsRequiredFalkorText,
+  IsNestedFalkorDto,
+  IsOptionalFalkorNumber,
+  IsOptionalFalkorText,
+  IsOptionalFalkorTimestamp,
+} from './dto.decorators.js';
 
 /**
  * A reward of a pathway (a badge, a certificate, points...).
  */
 export class FalkorRewardDto {
   /** The platform's reward id. */
-  @IsString()
-  @IsNotEmpty()
+  @IsRequiredFalkorText()
   id: string;
 
   /** The kind of reward, e.g. `badge` or `certificate`. */
-  @IsOptional()
-  @IsString()
+  @IsOptionalFalkorText()
   kind?: string;
 
   /** The reward's name. */
-  @IsOptional()
-  @IsString()
+  @IsOptionalFalkorText()
   name?: string;
 
   /** Points the reward is worth. */
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
+  @IsOptionalFalkorNumber(0)
   points?: number;
 
   /** When the learner unlocked the reward. */
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsOptionalFalkorTimestamp()
   unlockedAt?: string;
 
   [extra: string]: unknown;
@@ -52,9 +41,6 @@ export class RewardUnlockedDto extends FalkorPathwayEventDto {
   declare event: 'reward.unlocked';
 
   /** The reward unlocked. */
-  @IsDefined()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => FalkorRewardDto)
+  @IsNestedFalkorDto(() => FalkorRewardDto)
   reward: FalkorRewardDto;
 }
