@@ -13,4 +13,6 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   testTimeout: 30000,
+  globalSetup: '<rootDir>/test/support/redis.server.ts',
+  globalTeardown: '<rootDir>/test/support/redis.global-teardown.ts',
 };
