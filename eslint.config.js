@@ -3,7 +3,16 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-sample/', 'coverage/', 'node_modules/'] },
+  {
+    ignores: [
+      'dist/',
+      'dist-sample/',
+      'dist-bench/',
+      'coverage/',
+      '.readme-snippets/',
+      'node_modules/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

@@ -33,6 +33,13 @@ async function bootstrap(): Promise<void> {
       `-H 'Falkor-Webhook-Signature: ${signFalkorPayload(SAMPLE_BODY, config.secret)}' ` +
       `--data-binary '${SAMPLE_BODY}'\n\n`,
   );
+  process.stdout.write(
+    'or with the CLI' +
+      (config.usingDevelopmentSecret ? ':' : ' (with FALKOR_WEBHOOK_SECRET set there too):') +
+      `\n\nnpx falkor-webhook send ${url} --event enrolment.completed` +
+      (config.usingDevelopmentSecret ? ` --secret ${config.secret}` : '') +
+      '\n\n',
+  );
 }
 
 void bootstrap();

@@ -1,8 +1,17 @@
-export { FALKOR_SAMPLE_PAYLOADS } from './sample-payloads.js';
+export {
+  FALKOR_SAMPLE_PAYLOADS,
+  falkorSamplePayload,
+  type FalkorPayloadOverrides,
+  type FalkorSamplePayload,
+} from './falkor-sample.payloads.js';
+export { FALKOR_TEST_SECRET } from './falkor-testing.constants.js';
 export {
   createFalkorDelivery,
   type CreateFalkorDeliveryOptions,
-  type FalkorDelivery,
-  type FalkorPayloadOverrides,
-} from './falkor-delivery.js';
-export { dispatchFalkorEvent } from './falkor-dispatch.js';
+  type SignedFalkorDelivery,
+} from './falkor-delivery.factory.js';
+export { dispatchFalkorEvent } from './falkor-event.dispatch.js';
+export {
+  FalkorWebhookTestingModule,
+  type FalkorWebhookTestingOptions,
+} from './falkor-webhook-testing.module.js';

@@ -1,0 +1,22 @@
+import type { FalkorEventType } from '../events/event-catalog.js';
+import { FALKOR_SAMPLE_PAYLOADS } from '../testing/falkor-sample.payloads.js';
+import { CliUsageError } from './cli.errors.js';
+
+/** The event types of the catalog, each with a sample payload. */
+export const CLI_EVENT_TYPES = Object.keys(FALKOR_SAMPLE_PAYLOADS) as readonly FalkorEventType[];
+
+/**
+ * Checks that an event type is in the catalog.
+ *
+ * @param type - the type given
+ * @throws CliUsageError naming the known types when it is not
+ */
+export function catalogEventType(type: string): FalkorEventType {
+  if (!(CLI_EVENT_TYPES as readonly string[]).includes(type)) {
+    throw new CliUsageError(
+      `Unknown event type "${type}": use one of ${CLI_EVENT_TYPES.join(', ')} ` +
+        '(or --file to send a payload of another type).',
+    );
+  }
+  return type as FalkorEventType;
+}

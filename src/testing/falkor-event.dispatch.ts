@@ -1,0 +1,50 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { FalkorConfigurationError } from '../errors/falkor-webhook.errors.js';
+import type { FalkorEventType } from '../events/event-catalog.js';
+import { FalkorWebhookService, type FalkorWebhookReceipt } from '../http/falkor-webhook.service.js';
+import { falkorSamplePayload } from './falkor-sample.payloads.js';
+
+function webhookServiceOf(app: INestApplicationContext): FalkorWebhookService {
+  try {
+    return app.get(FalkorWebhookService, { strict: false });
+  } catch {
+    throw new FalkorConfigurationError(
+      'dispatchFalkorEvent() needs an application or testing module that imports ' +
+        'FalkorWebhookModule (or FalkorWebhookTestingModule.forRoot()).',
+    );
+  }
+}
+
+/**
+ * Runs an event through the module as the webhook route does once a signature has verified: strict
+ * parsing, event type resolution, DTO validation and dispatch to every `@OnFalkorEvent` listener,
+ * without an HTTP server or a signature. The application is initialised first if it was not, so
+ * that the listeners are subscribed.
+ *
+ * The delivery carries no header but `content-type`: a `resolveEventType` option that reads
+ * headers finds none.
+ *
+ * @param app - an application or testing module that imports `FalkorWebhookModule`
+ * @param type - the event type
+ * @param payload - the payload (default: the type's sample payload); its `event` field defaults to `type`
+ * @returns the receipt the route would answer with
+ * @throws FalkorValidationError, FalkorListenerError, or another FalkorWebhookError, as the route would refuse
+ */
+export async function dispatchFalkorEvent(
+  app: INestApplicationContext,
+  type: FalkorEventType | (string & Record<never, never>),
+  payload: Readonly<Record<string, unknown>> = falkorSamplePayload(type),
+): Promise<FalkorWebhookReceipt> {
+  await app.init();
+  const service = webhookServiceOf(app);
+  const rawBody = Buffer.from(JSON.stringify({ event: type, ...payload }));
+  return service.process(
+    { headers: { 'content-type': 'application/json' }, rawBody, params: {} },
+    {
+      rawBody,
+      platform: 'Falkor',
+      signatureHeader: 'Falkor-Webhook-Signature',
+      secretIndex: 0,
+    },
+  );
+}

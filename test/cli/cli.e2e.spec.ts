@@ -1,0 +1,265 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Injectable, type INestApplication, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { type FalkorWebhookEvent, OnFalkorEvent, signFalkorPayload } from 'nestjs-falkor-webhook';
+import {
+  FALKOR_SAMPLE_PAYLOADS,
+  FALKOR_TEST_SECRET,
+  FalkorWebhookTestingModule,
+} from 'nestjs-falkor-webhook/testing';
+import { AppModule } from '../../sample/app.module.js';
+import { DEVELOPMENT_SECRET } from '../../sample/sample.config.js';
+import { type BuiltPackage, buildPackage, runNode } from './support/built-package.js';
+
+@Injectable()
+class Recorder {
+  readonly received: FalkorWebhookEvent[] = [];
+
+  @OnFalkorEvent('reward.unlocked')
+  record(event: FalkorWebhookEvent<'reward.unlocked'>): void {
+    this.received.push(event);
+  }
+}
+
+async function listen(app: INestApplication): Promise<string> {
+  await app.listen(0, '127.0.0.1');
+  return `${await app.getUrl()}/webhooks/falkor`.replace('[::1]', '127.0.0.1');
+}
+
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('the falkor-webhook CLI, built and run against the sample app', () => {
+  const log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+  let build: BuiltPackage;
+  let cli: string;
+  let sample: INestApplication;
+  let sampleUrl: string;
+  let recording: INestApplication;
+  let recordingUrl: string;
+
+  function run(args: readonly string[], options?: Parameters<typeof runNode>[2]) {
+    return runNode(cli, args, options);
+  }
+
+  function sampleLogs(text: string): number {
+    return log.mock.calls.filter((call) => String(call[0]).includes(text)).length;
+  }
+
+  beforeAll(async () => {
+    build = await buildPackage();
+    cli = join(build.dir, 'cli', 'main.js');
+    sample = await NestFactory.create(AppModule.register(DEVELOPMENT_SECRET), {
+      rawBody: true,
+      logger: false,
+    });
+    sampleUrl = await listen(sample);
+    recording = await NestFactory.create(
+      {
+        module: class RecordingAppModule {},
+        imports: [FalkorWebhookTestingModule.forRoot({ platformName: ['Falkor', 'ByteKast'] })],
+        providers: [Recorder],
+      },
+      { rawBody: true, logger: false },
+    );
+    recordingUrl = await listen(recording);
+  });
+  afterAll(async () => {
+    await sample?.close();
+    await recording?.close();
+    await build?.remove();
+    log.mockRestore();
+  });
+
+  it('builds an executable entry point with a node shebang', async () => {
+    expect((await readFile(cli, 'utf8')).split('\n')[0]).toBe('#!/usr/bin/env node');
+    await chmod(cli, 0o755);
+    const { stdout } = await promisify(execFile)(cli, ['events', 'reward.unlocked']);
+    expect(JSON.parse(stdout)).toEqual(FALKOR_SAMPLE_PAYLOADS['reward.unlocked']);
+  });
+
+  it('sends a signed sample delivery and prints the status, latency and answer', async () => {
+    const before = sampleLogs('enrolment.completed: user usr_1207');
+    const result = await run([
+      'send',
+      sampleUrl,
+      '--event',
+      'enrolment.completed',
+      '--secret',
+      DEVELOPMENT_SECRET,
+    ]);
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.stderr).toContain(`POST ${sampleUrl}: enrolment.completed`);
+    const [status, body] = result.stdout.trim().split('\n');
+    expect(status).toMatch(/^200 OK in \d+\.\d ms$/);
+    expect(JSON.parse(body)).toEqual({ received: true, type: 'enrolment.completed', listeners: 1 });
+    expect(sampleLogs('enrolment.completed: user usr_1207')).toBe(before + 1);
+  });
+
+  it('reads the secret from FALKOR_WEBHOOK_SECRET', async () => {
+    const result = await run(['send', sampleUrl, '-e', 'attendance.checked_in'], {
+      env: { FALKOR_WEBHOOK_SECRET: DEVELOPMENT_SECRET },
+    });
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.stdout).toContain('"type":"attendance.checked_in"');
+  });
+
+  it('sends --count deliveries with --concurrency and prints progress and a summary', async () => {
+    const before = sampleLogs('activity.completed: user usr_1207');
+    const result = await run([
+      'send',
+      sampleUrl,
+      '--event',
+      'activity.completed',
+      '--secret',
+      DEVELOPMENT_SECRET,
+      '--count',
+      '12',
+      '--concurrency',
+      '3',
+    ]);
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.stderr).toContain('12/12 sent');
+    expect(result.stdout).toMatch(/^12 deliveries in \d+\.\d\d s \([\d.]+\/s\), concurrency 3\n/);
+    expect(result.stdout).toContain('  status 200: 12\n');
+    expect(result.stdout).toMatch(
+      /latency p50 [\d.]+ ms, p99 [\d.]+ ms \(min [\d.]+ ms, max [\d.]+ ms\)/,
+    );
+    expect(sampleLogs('activity.completed: user usr_1207')).toBe(before + 12);
+  });
+
+  it('exits with 1 and shows the answer when the receiver refuses the delivery', async () => {
+    const single = await run(['send', sampleUrl, '-e', 'reward.unlocked', '-s', 'wrong-secret']);
+    expect(single.code).toBe(1);
+    expect(single.stdout).toMatch(/^401 Unauthorized in /);
+    expect(single.stdout).toContain('"error":"signature_invalid"');
+    const repeated = await run([
+      'send',
+      sampleUrl,
+      '-e',
+      'reward.unlocked',
+      '-s',
+      'wrong',
+      '-n',
+      '3',
+    ]);
+    expect(repeated.code).toBe(1);
+    expect(repeated.stdout).toContain('  status 401: 3\n');
+    expect(repeated.stdout).toContain('first 401 answer: {"statusCode":401');
+  });
+
+  it("sends a file's exact bytes in a white-label platform header", async () => {
+    const json = JSON.stringify(FALKOR_SAMPLE_PAYLOADS['reward.unlocked']).replace('/', '\\/');
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${json}\n`)]);
+    const file = join(build.dir, 'payload.json');
+    await writeFile(file, bytes);
+    const result = await run(['send', recordingUrl, '--file', file, '--platform', 'ByteKast'], {
+      env: { FALKOR_WEBHOOK_SECRET: FALKOR_TEST_SECRET },
+    });
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.stderr).toContain(
+      `${file}, ${bytes.length} bytes, signed in ByteKast-Webhook-Signature`,
+    );
+    const event = recording.get(Recorder).received.at(-1);
+    expect(event?.platform).toBe('ByteKast');
+    expect(event?.rawBody.equals(bytes)).toBe(true);
+  });
+
+  it('explains a refused connection and exits with 1', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}/webhooks/falkor`;
+    const result = await run(['send', url, '-e', 'reward.unlocked', '-s', 's']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`Could not deliver to ${url}: connection refused`);
+  });
+
+  it.each([
+    [
+      'a URL without a scheme',
+      ['send', 'localhost:3000/webhooks/falkor', '-e', 'reward.unlocked', '-s', 's'],
+      'is not an http(s) URL',
+    ],
+    [
+      'a missing secret',
+      ['send', 'http://127.0.0.1:9/x', '-e', 'reward.unlocked'],
+      'FALKOR_WEBHOOK_SECRET',
+    ],
+    [
+      'an unreadable file',
+      ['send', 'http://127.0.0.1:9/x', '-f', '/nonexistent/payload.json', '-s', 's'],
+      'Cannot read /nonexistent/payload.json',
+    ],
+    [
+      'an unknown event type',
+      ['send', 'http://127.0.0.1:9/x', '-e', 'course.archived', '-s', 's'],
+      'Unknown event type "course.archived"',
+    ],
+    [
+      'an unknown option',
+      ['send', 'http://127.0.0.1:9/x', '--evnt', 'reward.unlocked'],
+      "Unknown option '--evnt'",
+    ],
+    ['an unknown command', ['post', 'http://127.0.0.1:9/x'], 'Unknown command "post"'],
+  ])('exits with 2 on %s, saying what to fix', async (_, args, message) => {
+    const result = await run(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stdout).toBe('');
+  });
+
+  it('signs a body from standard input and verifies the header line it printed', async () => {
+    const body = '{"event":"reward.unlocked","note":"café"}\n';
+    const signed = await run(['sign', '--secret', 's3cret', '--platform', 'ByteKast'], {
+      input: body,
+    });
+    expect(signed.code).toBe(0);
+    expect(signed.stdout).toBe(
+      `ByteKast-Webhook-Signature: ${signFalkorPayload(body, 's3cret')}\n`,
+    );
+    const valid = await run(['verify', '--signature', signed.stdout, '-s', 'old', '-s', 's3cret'], {
+      input: body,
+    });
+    expect(valid).toMatchObject({ code: 0, stdout: 'valid: signed with secret #1\n' });
+    const invalid = await run(['verify', '--signature', signed.stdout], {
+      input: body.trim(),
+      env: { FALKOR_WEBHOOK_SECRET: 's3cret' },
+    });
+    expect(invalid.code).toBe(1);
+    expect(invalid.stdout).toMatch(/^invalid: the signature does not match/);
+  });
+
+  it('lists the catalog with a sample of each type, or prints one sample', async () => {
+    const all = await run(['events']);
+    expect(all.code).toBe(0);
+    for (const type of Object.keys(FALKOR_SAMPLE_PAYLOADS)) {
+      expect(all.stdout).toContain(`${type}\n{\n  "event": "${type}"`);
+    }
+    const one = await run(['events', 'attendance.registered']);
+    expect(JSON.parse(one.stdout)).toEqual(FALKOR_SAMPLE_PAYLOADS['attendance.registered']);
+  });
+
+  it.each(['send', 'sign', 'verify', 'events'])('prints the help of %s', async (command) => {
+    const result = await run([command, '--help']);
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.stdout).toMatch(new RegExp(`^Usage: falkor-webhook ${command}`));
+  });
+
+  it('prints the command list with --help, and on stderr with exit 2 without a command', async () => {
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: falkor-webhook <command>/);
+    const bare = await run([]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toBe(help.stdout);
+  });
+});

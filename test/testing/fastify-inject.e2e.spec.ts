@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { fileURLToPath } from 'node:url';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createFalkorDelivery } from 'nestjs-falkor-webhook/testing';
+import { type BuiltPackage, buildPackage, runNode } from '../cli/support/built-package.js';
+
+type InjectOptions = Exclude<Parameters<NestFastifyApplication['inject']>[0], string>;
+
+const PROGRAM = fileURLToPath(new URL('./support/fastify-inject.program.mjs', import.meta.url));
+
+// light-my-request, behind fastify.inject, loads an ES module with require(), which Jest cannot do
+// on Node 20: the requests run in a plain Node process against the built package instead.
+describe('a delivery sent with fastify.inject', () => {
+  let build: BuiltPackage;
+
+  beforeAll(async () => {
+    build = await buildPackage();
+  });
+  afterAll(() => build?.remove());
+
+  it('is accepted with its exact bytes, and refused when signed with another secret', async () => {
+    const accepted = createFalkorDelivery('reward.unlocked', {
+      overrides: { reward: { name: 'Safety champion – gold' } },
+    });
+    const refused = createFalkorDelivery('enrolment.completed', { secret: 'another-secret' });
+    const requests: InjectOptions[] = [accepted, refused].map((delivery) => ({
+      method: 'POST',
+      url: '/webhooks/falkor',
+      headers: delivery.headers,
+      payload: delivery.body,
+    }));
+    const result = await runNode(PROGRAM, [build.dir], { input: JSON.stringify(requests) });
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const { answers, received } = JSON.parse(result.stdout) as {
+      answers: { statusCode: number; body: { error?: string } }[];
+      received: string[];
+    };
+    expect(answers[0]).toEqual({
+      statusCode: 200,
+      body: { received: true, type: 'reward.unlocked', listeners: 1 },
+    });
+    expect(answers[1]).toMatchObject({ statusCode: 401, body: { error: 'signature_invalid' } });
+    expect(received).toEqual([accepted.body]);
+  });
+});
