@@ -6,6 +6,11 @@ export {
   parseFalkorSignatureHeader,
 } from './signature/signature-header.js';
 export { parseFalkorBody } from './body/body.js';
+export type { FalkorVerifiedRequest } from './verification/request-verifier.js';
+export { FalkorWebhook } from './guard/falkor-webhook.decorator.js';
+export { FalkorWebhookGuard } from './guard/falkor-webhook.guard.js';
+export type { FalkorWebhookGuardOptions } from './guard/falkor-webhook.route.js';
+export { FalkorDelivery, getFalkorDelivery } from './guard/falkor-delivery.decorator.js';
 export * from './events/common.events.js';
 export * from './events/enrolment.events.js';
 export * from './events/activity.events.js';
@@ -37,3 +42,23 @@ export {
 export { DEFAULT_FALKOR_MAX_BODY_BYTES } from './module/falkor-webhook.settings.js';
 export { FalkorWebhookModule } from './module/falkor-webhook.module.js';
 export { FalkorWebhookService, type FalkorWebhookReceipt } from './http/falkor-webhook.service.js';
+export type {
+  FalkorDeduplicationStore,
+  FalkorReservationResult,
+} from './deduplication/deduplication.store.js';
+export type {
+  FalkorDeduplicationKey,
+  FalkorDeduplicationOptions,
+  FalkorStoreErrorPolicy,
+} from './deduplication/deduplication.options.js';
+export { falkorDeliveryKey } from './deduplication/deduplication.js';
+export {
+  DEFAULT_FALKOR_DEDUPLICATION_MAX_ENTRIES,
+  MemoryFalkorDeduplicationStore,
+  type MemoryFalkorDeduplicationStoreOptions,
+} from './deduplication/memory-deduplication.store.js';
+export {
+  DEFAULT_FALKOR_DEDUPLICATION_KEY_PREFIX,
+  RedisFalkorDeduplicationStore,
+  type RedisFalkorDeduplicationStoreOptions,
+} from './deduplication/redis-deduplication.store.js';

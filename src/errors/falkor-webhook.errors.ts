@@ -9,7 +9,10 @@ export type FalkorWebhookErrorCode =
   | 'body_too_large'
   | 'unsupported_media_type'
   | 'configuration_error'
-  | 'listener_failed';
+  | 'listener_failed'
+  | 'delivery_in_progress'
+  | 'deduplication_unavailable'
+  | 'shutting_down';
 
 /**
  * Base class of every error this package raises. It carries the HTTP status the webhook route
@@ -197,6 +200,88 @@ export class FalkorListenerError extends FalkorWebhookError {
         .map((f) => f.listener)
         .join(', ')}. The delivery was not acknowledged, so the platform will redeliver it.`,
       { cause: new AggregateError(failures.map((f) => f.error)) },
+    );
+  }
+}
+
+/**
+ * A refusal the platform should retry later (409 or 503). The route answers it with a
+ * `Retry-After` header of {@link FalkorRetryableError.retryAfterSeconds}.
+ */
+export class FalkorRetryableError extends FalkorWebhookError {
+  /**
+   * @param status - the HTTP status the webhook route answers with
+   * @param code - a stable code for logs and clients
+   * @param message - why the delivery was not processed now
+   * @param retryAfterSeconds - the `Retry-After` value, in whole seconds
+   * @param options - the underlying cause, if any
+   */
+  constructor(
+    status: number,
+    code: FalkorWebhookErrorCode,
+    message: string,
+    readonly retryAfterSeconds: number,
+    options?: { cause?: unknown },
+  ) {
+    super(status, code, message, options);
+  }
+}
+
+/**
+ * The same delivery (same de-duplication key) is being processed by another request right now
+ * (409, or 503 with the `inFlightStatus` option). Never a 2xx: the first attempt may still fail.
+ */
+export class FalkorDeliveryInProgressError extends FalkorRetryableError {
+  /**
+   * @param status - 409 or 503, as configured
+   * @param retryAfterSeconds - the `Retry-After` value, in whole seconds
+   */
+  constructor(status: 409 | 503, retryAfterSeconds: number) {
+    super(
+      status,
+      'delivery_in_progress',
+      'This delivery is already being processed by another request, so it was not processed ' +
+        `again. Retry it after ${retryAfterSeconds} s: it is then acknowledged if the first ` +
+        'attempt succeeded, or processed if it failed.',
+      retryAfterSeconds,
+    );
+  }
+}
+
+/**
+ * The de-duplication store failed or timed out, so the delivery was not processed (503).
+ */
+export class FalkorDeduplicationStoreError extends FalkorRetryableError {
+  /**
+   * @param retryAfterSeconds - the `Retry-After` value, in whole seconds
+   * @param cause - what the store threw, for logs only
+   */
+  constructor(retryAfterSeconds: number, cause: unknown) {
+    super(
+      503,
+      'deduplication_unavailable',
+      'The delivery could not be checked against the record of processed deliveries, so it was ' +
+        `not processed. Retry it after ${retryAfterSeconds} s.`,
+      retryAfterSeconds,
+      { cause },
+    );
+  }
+}
+
+/**
+ * The application is shutting down and takes no new delivery (503).
+ */
+export class FalkorShuttingDownError extends FalkorRetryableError {
+  /**
+   * @param retryAfterSeconds - the `Retry-After` value, in whole seconds
+   */
+  constructor(retryAfterSeconds: number) {
+    super(
+      503,
+      'shutting_down',
+      'The application is shutting down and did not process this delivery. Retry it after ' +
+        `${retryAfterSeconds} s.`,
+      retryAfterSeconds,
     );
   }
 }

@@ -5,14 +5,17 @@ import { EnrolmentCompletedDto, EnrolmentCreatedDto } from './enrolment.events.j
 import { RewardUnlockedDto } from './reward.events.js';
 
 /**
- * Maps each event type to the payload its listeners receive. Add your own types, or retype one
- * whose DTO you replace, by augmenting this interface:
+ * Maps each event type to the payload its listeners receive. Add your own types (with their DTOs in
+ * the module's `events` option) by augmenting this interface:
  *
  * ```ts
  * declare module 'nestjs-falkor-webhook' {
- *   interface FalkorEventMap { 'reward.unlocked': MyRewardDto }
+ *   interface FalkorEventMap { 'course.archived': CourseArchivedDto }
  * }
  * ```
+ *
+ * To give a catalog type a DTO of your own, subclass its DTO and merge the new fields into the
+ * catalog class's interface, so that listeners see them.
  */
 export interface FalkorEventMap {
   'enrolment.created': EnrolmentCreatedDto;

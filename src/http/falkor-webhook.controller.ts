@@ -1,4 +1,5 @@
-import { Controller, HttpCode, Post, Req, type Type } from '@nestjs/common';
+import { Controller, HttpCode, Post, Req, type Type, UseFilters } from '@nestjs/common';
+import { FalkorRetryAfterFilter } from '../deduplication/retry-after.filter.js';
 import type { FalkorWebhookRequest } from '../module/falkor-webhook.options.js';
 import { FalkorWebhookService, type FalkorWebhookReceipt } from './falkor-webhook.service.js';
 
@@ -14,6 +15,7 @@ export function createFalkorWebhookController(
   decorators: readonly ClassDecorator[],
 ): Type<unknown> {
   @Controller(path)
+  @UseFilters(FalkorRetryAfterFilter)
   class FalkorWebhookController {
     constructor(private readonly webhook: FalkorWebhookService) {}
 

@@ -1,8 +1,21 @@
-import { HttpException, Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  HttpException,
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { parseFalkorBody } from '../body/body.js';
+import { FALKOR_DUPLICATE_DELIVERY, FalkorDeduplicator } from '../deduplication/deduplication.js';
+import { FalkorInFlightDeliveries } from '../deduplication/in-flight-deliveries.js';
+import { FalkorRetryLaterException } from '../deduplication/retry-after.filter.js';
 import {
   FalkorListenerError,
   FalkorPayloadError,
+  FalkorRetryableError,
+  FalkorShuttingDownError,
   FalkorSignatureError,
   FalkorUnknownEventError,
   FalkorValidationError,
@@ -20,6 +33,7 @@ import {
   verifyFalkorRequest,
   type FalkorVerifiedRequest,
 } from '../verification/request-verifier.js';
+import { falkorVerifiedMessage } from '../verification/verification.messages.js';
 
 /**
  * What the webhook route answers to an accepted delivery.
@@ -31,31 +45,55 @@ export interface FalkorWebhookReceipt {
   readonly type: string;
   /** How many `@OnFalkorEvent` listeners ran (0 for an unknown or unobserved type). */
   readonly listeners: number;
+  /** `true` when de-duplication recognised an already processed delivery: nothing ran. */
+  readonly duplicate?: true;
 }
 
 const INTERNAL_ERROR_MESSAGE =
   'The webhook could not be processed; it was not acknowledged, so the platform will redeliver it.';
 const MAX_REMEMBERED_TYPES = 1000;
+const SHUTDOWN_RETRY_AFTER_SECONDS = 5;
 
 /**
  * Processes one delivery from request to receipt: verification over the raw bytes, strict
  * parsing, event type resolution, DTO validation and dispatch to every listener.
  */
 @Injectable()
-export class FalkorWebhookService implements OnModuleInit {
+export class FalkorWebhookService
+  implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown
+{
   private readonly logger = new Logger('FalkorWebhook');
   private readonly reportedTypes = new Set<string>();
+  private readonly inFlight = new FalkorInFlightDeliveries();
+  private readonly deduplicator: FalkorDeduplicator | undefined;
 
   constructor(
     @Inject(FALKOR_WEBHOOK_SETTINGS) private readonly settings: FalkorWebhookSettings,
     private readonly dispatcher: FalkorEventDispatcher,
-  ) {}
+  ) {
+    this.deduplicator =
+      settings.deduplication && new FalkorDeduplicator(settings.deduplication, this.logger);
+  }
 
   /** Logs the configuration warnings found at start-up. */
   onModuleInit(): void {
     for (const warning of this.settings.warnings) {
       this.logger.warn(warning);
     }
+  }
+
+  /** Refuses new deliveries (503) from the start of shutdown. */
+  onModuleDestroy(): void {
+    this.inFlight.close();
+  }
+
+  /**
+   * Waits until every delivery already accepted has finished its listeners and got its answer,
+   * before the event emitter drops its listeners, then records pending de-duplication outcomes.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.inFlight.drain();
+    await this.deduplicator?.close();
   }
 
   /**
@@ -65,10 +103,19 @@ export class FalkorWebhookService implements OnModuleInit {
    * @throws HttpException with the status and message of the refusal
    */
   async receive(request: FalkorWebhookRequest): Promise<FalkorWebhookReceipt> {
+    if (!this.inFlight.enter()) {
+      throw this.refuse(new FalkorShuttingDownError(SHUTDOWN_RETRY_AFTER_SECONDS));
+    }
     try {
-      return await this.process(request, await verifyFalkorRequest(request, this.settings));
+      const verified = await verifyFalkorRequest(request, this.settings);
+      if (Logger.isLevelEnabled('debug')) {
+        this.logger.debug(falkorVerifiedMessage(verified));
+      }
+      return await this.process(request, verified);
     } catch (error) {
       throw this.refuse(error);
+    } finally {
+      this.inFlight.leave();
     }
   }
 
@@ -112,7 +159,15 @@ export class FalkorWebhookService implements OnModuleInit {
       params: (request.params ?? {}) as Record<string, string>,
     } as FalkorWebhookEvent;
     Object.defineProperty(event, FALKOR_REQUEST, { value: request });
-    const listeners = await this.dispatcher.dispatch(event);
+    const listeners =
+      this.deduplicator === undefined
+        ? await this.dispatcher.dispatch(event)
+        : await this.deduplicator.dispatchOnce(event, verified.rawBody, () =>
+            this.dispatcher.dispatch(event),
+          );
+    if (listeners === FALKOR_DUPLICATE_DELIVERY) {
+      return { received: true, type, listeners: 0, duplicate: true };
+    }
     if (listeners === 0) {
       this.reportOnce(
         type,
@@ -142,15 +197,15 @@ export class FalkorWebhookService implements OnModuleInit {
       );
     }
     this.log(error);
-    return new HttpException(
-      {
-        statusCode: error.status,
-        error: error.code,
-        message: error.message,
-        ...(error instanceof FalkorValidationError ? { errors: error.issues } : {}),
-      },
-      error.status,
-    );
+    const body = {
+      statusCode: error.status,
+      error: error.code,
+      message: error.message,
+      ...(error instanceof FalkorValidationError ? { errors: error.issues } : {}),
+    };
+    return error instanceof FalkorRetryableError
+      ? new FalkorRetryLaterException(body, error.status, error.retryAfterSeconds)
+      : new HttpException(body, error.status);
   }
 
   private log(error: FalkorWebhookError): void {
@@ -162,6 +217,8 @@ export class FalkorWebhookService implements OnModuleInit {
           cause?.stack,
         );
       }
+    } else if (error instanceof FalkorRetryableError) {
+      this.logger.debug(`Answered ${error.status} (${error.code}): ${error.message}`);
     } else if (error.status >= 500) {
       this.logger.error(error.message);
     } else if (error instanceof FalkorSignatureError) {

@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { FalkorWebhookService } from '../http/falkor-webhook.service.js';
 import { FalkorEventDispatcher } from '../listeners/falkor-event.dispatcher.js';
 import { FalkorListenerRegistry } from '../listeners/falkor-listener.registry.js';
+import { FalkorRawBodyInspector } from '../verification/raw-body.inspector.js';
 import { FALKOR_WEBHOOK_SETTINGS } from './falkor-webhook.constants.js';
 import {
   FALKOR_WEBHOOK_OPTIONS,
@@ -32,6 +33,7 @@ import { prepareFalkorWebhookSettings } from './falkor-webhook.settings.js';
     FalkorListenerRegistry,
     FalkorEventDispatcher,
     FalkorWebhookService,
+    FalkorRawBodyInspector,
   ],
   exports: [FalkorWebhookService, FALKOR_WEBHOOK_SETTINGS],
 })

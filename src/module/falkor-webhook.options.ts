@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ValidatorOptions } from 'class-validator';
+import type { FalkorDeduplicationOptions } from '../deduplication/deduplication.options.js';
 import type { FalkorEventDtoClass } from '../events/event-catalog.js';
 import type { FalkorSecrets } from '../signature/signature.js';
 
@@ -75,6 +76,11 @@ export interface FalkorWebhookModuleOptions {
   maxBodyBytes?: number;
   /** class-validator options merged over the module's defaults. */
   validatorOptions?: ValidatorOptions;
+  /**
+   * Process each delivery once: off by default (`undefined` or `false`); `{}` keeps the record in
+   * memory, `{ store: new RedisFalkorDeduplicationStore(redis) }` shares it between instances.
+   */
+  deduplication?: false | FalkorDeduplicationOptions;
 }
 
 /**
