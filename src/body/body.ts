@@ -2,11 +2,12 @@ import secureJson from 'secure-json-parse';
 import { FalkorPayloadError } from '../errors/falkor-webhook.errors.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+const BOM = 0xfeff;
 
 /**
  * Turns verified body bytes into a JSON object: strict UTF-8 decoding (invalid sequences are an
- * error, one leading BOM is removed), then JSON parsing in which `__proto__` and
- * `constructor.prototype` keys are dropped so that they cannot reach any prototype.
+ * error, exactly one leading BOM is removed: a second one is not JSON), then JSON parsing in which
+ * `__proto__` and `constructor.prototype` keys are dropped so that they cannot reach any prototype.
  *
  * Run it only after the signature of the same bytes has verified.
  *
@@ -24,6 +25,12 @@ export function parseFalkorBody(raw: Uint8Array): Record<string, unknown> {
   } catch {
     throw new FalkorPayloadError(
       'The request body is not valid UTF-8: send JSON encoded as UTF-8.',
+    );
+  }
+  if (text.charCodeAt(0) === BOM) {
+    throw new FalkorPayloadError(
+      'The request body is not valid JSON (a second byte order mark follows the first): send a ' +
+        'JSON object, with at most one byte order mark before it.',
     );
   }
   let value: unknown;

@@ -39,9 +39,10 @@ function secretValue(secret: FalkorSecret): string {
 }
 
 /**
- * Lists the secrets of a {@link FalkorSecrets} value, refusing an empty list or an empty secret.
+ * Lists the secrets of a {@link FalkorSecrets} value, refusing an empty list, an empty secret, and an
+ * `{ id, secret }` entry whose id is empty or already used (ids name secrets in logs and on events).
  *
- * @throws TypeError when there is no secret or a secret is empty
+ * @throws TypeError when there is no secret, a secret is empty, or an id is empty or repeated
  */
 export function normalizeFalkorSecrets(secrets: FalkorSecrets): readonly FalkorSecret[] {
   const list: readonly FalkorSecret[] = Array.isArray(secrets)
@@ -50,13 +51,25 @@ export function normalizeFalkorSecrets(secrets: FalkorSecrets): readonly FalkorS
   if (list.length === 0) {
     throw new TypeError('No webhook secret was given: pass at least one non-empty secret.');
   }
+  const ids = new Set<unknown>();
   list.forEach((secret, index) => {
-    const value: unknown = typeof secret === 'object' && secret !== null ? secret.secret : secret;
+    const entry = typeof secret === 'object' && secret !== null;
+    const value: unknown = entry ? secret.secret : secret;
     if (typeof value !== 'string' || value.length === 0) {
       throw new TypeError(
         `Webhook secret #${index} is empty or not a string: pass the secret set on the platform's webhook.`,
       );
     }
+    if (!entry) {
+      return;
+    }
+    if (typeof secret.id !== 'string' || secret.id.length === 0 || ids.has(secret.id)) {
+      throw new TypeError(
+        `Webhook secret #${index} needs an id that is a non-empty string used by no other secret, ` +
+          `got ${JSON.stringify(secret.id)}.`,
+      );
+    }
+    ids.add(secret.id);
   });
   return list;
 }

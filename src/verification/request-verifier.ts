@@ -5,9 +5,9 @@ import {
   FalkorUnsupportedMediaTypeError,
 } from '../errors/falkor-webhook.errors.js';
 import type { FalkorWebhookRequest } from '../module/falkor-webhook.options.js';
-import type { FalkorSignatureHeader } from '../module/falkor-webhook.settings.js';
 import { parseFalkorSignatureHeader } from '../signature/signature-header.js';
 import { checkFalkorSignature, type FalkorSecret } from '../signature/signature.js';
+import type { FalkorSignatureHeader } from './verification.settings.js';
 
 /**
  * What verification needs to know: the headers to read, the body limit and where the secrets come from.

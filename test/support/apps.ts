@@ -12,6 +12,10 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FalkorWebhookModule, type FalkorWebhookEvent, OnFalkorEvent } from '../../src/index.js';
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { LoggerService, NestApplicationOptions } from '@nestjs/common';
+import type { FastifyServerOptions } from 'fastify';
 
 /** The HTTP adapters every e2e suite runs on. */
 export const adapters = ['express', 'fastify'] as const;
@@ -109,4 +113,151 @@ export function postRaw(
     .set(headers)
     .serialize((data: unknown) => data as string)
     .send(body);
+}
+
+/** Options of {@link createCustomApp}. */
+export interface CreateCustomAppOptions {
+  readonly imports?: (DynamicModule | Type<unknown>)[];
+  readonly controllers?: Type<unknown>[];
+  readonly providers?: readonly Provider[];
+  /** Merged over `{ rawBody: true, logger: false, abortOnError: false }`. */
+  readonly appOptions?: NestApplicationOptions;
+  /** Options of the Fastify instance (ignored on Express). */
+  readonly fastify?: FastifyServerOptions;
+  /** Runs after the app is created and before it listens, e.g. to mount middleware. */
+  readonly beforeListen?: (app: INestApplication) => void;
+}
+
+/**
+ * Starts a Nest app on an adapter with controllers, application options and adapter options of the
+ * test's choosing, listening on a free loopback port. Creation errors are thrown, not aborted on.
+ */
+export async function createCustomApp(
+  adapter: AdapterName,
+  options: CreateCustomAppOptions = {},
+): Promise<INestApplication> {
+  @Module({
+    imports: options.imports ?? [],
+    controllers: options.controllers ?? [],
+    providers: [...(options.providers ?? [])],
+  })
+  class CustomAppModule {}
+
+  const appOptions: NestApplicationOptions = {
+    rawBody: true,
+    logger: false,
+    abortOnError: false,
+    ...options.appOptions,
+  };
+  const app =
+    adapter === 'express'
+      ? await NestFactory.create(CustomAppModule, new ExpressAdapter(), appOptions)
+      : await NestFactory.create<NestFastifyApplication>(
+          CustomAppModule,
+          new FastifyAdapter(options.fastify),
+          appOptions,
+        );
+  options.beforeListen?.(app);
+  await app.listen(0, '127.0.0.1');
+  return app;
+}
+
+/** One line a {@link RecordingLogger} received. */
+export interface LoggedLine {
+  readonly level: 'log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal';
+  readonly message: string;
+}
+
+/** A Nest logger that keeps every line, for assertions on what was (and was not) logged. */
+export class RecordingLogger implements LoggerService {
+  readonly lines: LoggedLine[] = [];
+
+  log(message: unknown): void {
+    this.lines.push({ level: 'log', message: String(message) });
+  }
+  error(message: unknown): void {
+    this.lines.push({ level: 'error', message: String(message) });
+  }
+  warn(message: unknown): void {
+    this.lines.push({ level: 'warn', message: String(message) });
+  }
+  debug(message: unknown): void {
+    this.lines.push({ level: 'debug', message: String(message) });
+  }
+  verbose(message: unknown): void {
+    this.lines.push({ level: 'verbose', message: String(message) });
+  }
+  fatal(message: unknown): void {
+    this.lines.push({ level: 'fatal', message: String(message) });
+  }
+
+  /** The messages logged at a level. */
+  at(level: LoggedLine['level']): string[] {
+    return this.lines.filter((line) => line.level === level).map((line) => line.message);
+  }
+}
+
+/** A response read by {@link sendRawRequest}. */
+export interface RawResponse {
+  readonly status: number;
+  readonly head: string;
+  readonly body: string;
+}
+
+function dechunk(body: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  for (;;) {
+    const lineEnd = body.indexOf('\r\n', offset);
+    const size = lineEnd === -1 ? 0 : parseInt(body.subarray(offset, lineEnd).toString(), 16);
+    if (!size) {
+      return Buffer.concat(parts);
+    }
+    parts.push(body.subarray(lineEnd + 2, lineEnd + 2 + size));
+    offset = lineEnd + 2 + size + 2;
+  }
+}
+
+/**
+ * Sends a request as raw bytes over TCP, one write per part, for what an HTTP client refuses to send
+ * (non-ASCII header bytes) or to control how the body is split. With `awaitRequest`, the second part
+ * is written only once the server has parsed the request head, so the body reaches it in separate
+ * reads. Send `Connection: close`: the response is read until the server closes.
+ */
+export function sendRawRequest(
+  app: INestApplication,
+  parts: readonly (string | Buffer)[],
+  options: { readonly awaitRequest?: boolean } = {},
+): Promise<RawResponse> {
+  const server = app.getHttpServer() as import('node:http').Server;
+  const { port } = server.address() as AddressInfo;
+  return new Promise((resolve, reject) => {
+    const received: Buffer[] = [];
+    const socket = connect(port, '127.0.0.1');
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => received.push(chunk));
+    socket.on('error', (error) => (received.length > 0 ? undefined : reject(error)));
+    socket.on('close', () => {
+      const raw = Buffer.concat(received);
+      const headEnd = raw.indexOf('\r\n\r\n');
+      const head = raw.subarray(0, headEnd).toString('latin1');
+      const payload = raw.subarray(headEnd + 4);
+      resolve({
+        status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0),
+        head,
+        body: (/\r\ntransfer-encoding: chunked/i.test(head) ? dechunk(payload) : payload).toString(
+          'utf8',
+        ),
+      });
+    });
+    const [first, ...rest] = parts;
+    const writeRest = () => rest.forEach((part) => socket.write(part));
+    if (options.awaitRequest) {
+      server.once('request', writeRest);
+      socket.write(first);
+    } else {
+      socket.write(first);
+      writeRest();
+    }
+  });
 }

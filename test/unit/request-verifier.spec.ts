@@ -1,0 +1,311 @@
+import { beforeEach, describe, expect, it, jest } from '@jest/globals';
+import type { IncomingHttpHeaders } from 'node:http';
+
+const crypto = await import('node:crypto');
+const createHmac = jest.fn(crypto.createHmac);
+jest.unstable_mockModule('node:crypto', () => ({ ...crypto, createHmac }));
+
+const {
+  FalkorBodyTooLargeError,
+  FalkorConfigurationError,
+  FalkorSignatureError,
+  FalkorUnsupportedMediaTypeError,
+  signFalkorPayload,
+} = await import('../../src/index.js');
+const { isJsonContentType, verifyFalkorRequest } =
+  await import('../../src/verification/request-verifier.js');
+const { prepareFalkorSignatureHeaders } =
+  await import('../../src/verification/verification.settings.js');
+
+type Settings = Parameters<typeof verifyFalkorRequest>[1];
+type Request = Parameters<typeof verifyFalkorRequest>[0];
+
+const SECRET = 'whsec-unit';
+const BODY = Buffer.from('{"event":"enrolment.completed"}');
+const LIMIT = 1024;
+
+let secretsCalls = 0;
+
+function settings(overrides: Partial<Settings> = {}): Settings {
+  return {
+    headers: prepareFalkorSignatureHeaders(undefined, 'test'),
+    maxBodyBytes: LIMIT,
+    secretsFor: () => {
+      secretsCalls++;
+      return [SECRET];
+    },
+    ...overrides,
+  };
+}
+
+function request(headers: IncomingHttpHeaders, extra: Partial<Request> = {}): Request {
+  return {
+    headers: { 'content-type': 'application/json', ...headers },
+    rawBody: BODY,
+    ...extra,
+  };
+}
+
+const signed = { 'falkor-webhook-signature': signFalkorPayload(BODY, SECRET) };
+
+async function refusal(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a refusal');
+}
+
+beforeEach(() => {
+  createHmac.mockClear();
+  secretsCalls = 0;
+});
+
+describe('verifyFalkorRequest', () => {
+  it('accepts a signed request and tells what verified', async () => {
+    await expect(verifyFalkorRequest(request(signed), settings())).resolves.toEqual({
+      rawBody: BODY,
+      platform: 'Falkor',
+      signatureHeader: 'Falkor-Webhook-Signature',
+      secretIndex: 0,
+    });
+    expect(createHmac).toHaveBeenCalledTimes(1);
+  });
+
+  it('reads the raw bytes from a Buffer body when a raw parser was mounted', async () => {
+    const verified = await verifyFalkorRequest(
+      request(signed, { rawBody: undefined, body: BODY }),
+      settings(),
+    );
+    expect(verified.rawBody).toBe(BODY);
+  });
+
+  it('prefers rawBody over a parsed body', async () => {
+    const verified = await verifyFalkorRequest(
+      request(signed, { body: { event: 'enrolment.completed' } }),
+      settings(),
+    );
+    expect(verified.rawBody).toBe(BODY);
+  });
+
+  it('names the secret by index and id', async () => {
+    const header = signFalkorPayload(BODY, 'old');
+    const verified = await verifyFalkorRequest(
+      request({ 'falkor-webhook-signature': header }),
+      settings({
+        secretsFor: () => [
+          { id: 'new', secret: SECRET },
+          { id: 'old', secret: 'old' },
+        ],
+      }),
+    );
+    expect(verified).toMatchObject({ secretIndex: 1, secretId: 'old' });
+  });
+
+  describe('checks in the order that spends least on a bad request', () => {
+    it('415 before anything else', async () => {
+      const error = await refusal(
+        verifyFalkorRequest(
+          request(
+            { 'content-type': 'text/plain', 'content-length': '999999' },
+            { rawBody: undefined },
+          ),
+          settings(),
+        ),
+      );
+      expect(error).toBeInstanceOf(FalkorUnsupportedMediaTypeError);
+      expect(error).toMatchObject({ status: 415 });
+    });
+
+    it('413 before the raw body check, the header and any HMAC, from the declared length', async () => {
+      const error = await refusal(
+        verifyFalkorRequest(
+          request({ 'content-length': String(LIMIT + 1) }, { rawBody: undefined }),
+          settings(),
+        ),
+      );
+      expect(error).toBeInstanceOf(FalkorBodyTooLargeError);
+      expect(error).toMatchObject({ status: 413, limit: LIMIT });
+      expect(secretsCalls).toBe(0);
+      expect(createHmac).not.toHaveBeenCalled();
+    });
+
+    it('413 from the actual length when no Content-Length was sent (chunked)', async () => {
+      const big = Buffer.alloc(LIMIT + 1, 0x20);
+      const error = await refusal(
+        verifyFalkorRequest(
+          request({ 'falkor-webhook-signature': signFalkorPayload(big, SECRET) }, { rawBody: big }),
+          settings(),
+        ),
+      );
+      expect(error).toBeInstanceOf(FalkorBodyTooLargeError);
+      expect(secretsCalls).toBe(0);
+      expect(createHmac).toHaveBeenCalledTimes(1);
+    });
+
+    it('accepts a body of exactly maxBodyBytes', async () => {
+      const exact = Buffer.alloc(LIMIT, 0x20);
+      await expect(
+        verifyFalkorRequest(
+          request(
+            {
+              'falkor-webhook-signature': signFalkorPayload(exact, SECRET),
+              'content-length': String(LIMIT),
+            },
+            { rawBody: exact },
+          ),
+          settings(),
+        ),
+      ).resolves.toMatchObject({ secretIndex: 0 });
+    });
+
+    it('500 naming the fix when the raw body is unavailable, before the header', async () => {
+      const error = await refusal(
+        verifyFalkorRequest(
+          request({}, { rawBody: undefined, body: { event: 'enrolment.completed' } }),
+          settings(),
+        ),
+      );
+      expect(error).toBeInstanceOf(FalkorConfigurationError);
+      expect(error).toMatchObject({ status: 500 });
+      expect(error.message).toContain('rawBody: true');
+      expect(error.message).toContain('express.raw');
+      expect(secretsCalls).toBe(0);
+    });
+
+    it('401 for a malformed header before asking for secrets or computing an HMAC', async () => {
+      const error = await refusal(
+        verifyFalkorRequest(
+          request({ 'falkor-webhook-signature': `sha256=${'a'.repeat(8192)}` }),
+          settings(),
+        ),
+      );
+      expect(error).toBeInstanceOf(FalkorSignatureError);
+      expect(error).toMatchObject({ status: 401, reason: 'malformed' });
+      expect(secretsCalls).toBe(0);
+      expect(createHmac).not.toHaveBeenCalled();
+    });
+
+    it('401 for a wrong signature after the HMAC', async () => {
+      const error = await refusal(
+        verifyFalkorRequest(
+          request({ 'falkor-webhook-signature': signFalkorPayload(BODY, 'other') }),
+          settings(),
+        ),
+      );
+      expect(error).toMatchObject({ status: 401, reason: 'mismatch' });
+      expect(secretsCalls).toBe(1);
+    });
+  });
+
+  it('verifies an empty body without a raw body when Content-Length is 0', async () => {
+    const empty = Buffer.alloc(0);
+    const verified = await verifyFalkorRequest(
+      request(
+        { 'content-length': '0', 'falkor-webhook-signature': signFalkorPayload(empty, SECRET) },
+        { rawBody: undefined },
+      ),
+      settings(),
+    );
+    expect(verified.rawBody).toHaveLength(0);
+  });
+
+  it.each([
+    ['missing', {}, 'missing'],
+    ['empty', { 'falkor-webhook-signature': '' }, 'missing'],
+    [
+      'sent twice and joined',
+      {
+        'falkor-webhook-signature': `${signed['falkor-webhook-signature']}, ${signed['falkor-webhook-signature']}`,
+      },
+      'malformed',
+    ],
+    [
+      'an array',
+      { 'falkor-webhook-signature': [signed['falkor-webhook-signature']] as unknown as string },
+      'malformed',
+    ],
+  ])('refuses a header that is %s with 401 and one generic message', async (_, headers, reason) => {
+    const error = await refusal(verifyFalkorRequest(request(headers), settings()));
+    expect(error).toBeInstanceOf(FalkorSignatureError);
+    expect(error).toMatchObject({ status: 401, reason });
+    expect(error.message).toBe(
+      'Webhook signature verification failed: send the Falkor-Webhook-Signature header as ' +
+        '"sha256=<hex HMAC-SHA256 of the exact request body>" made with this webhook\'s secret.',
+    );
+  });
+
+  it('refuses with 401 when the resolver has no secret for the delivery', async () => {
+    const error = await refusal(
+      verifyFalkorRequest(request(signed), settings({ secretsFor: () => [] })),
+    );
+    expect(error).toMatchObject({ status: 401, reason: 'mismatch' });
+    expect(createHmac).not.toHaveBeenCalled();
+  });
+
+  describe('with several platforms', () => {
+    const platforms = settings({
+      headers: prepareFalkorSignatureHeaders(['ByteKast', 'Falkor'], 'test'),
+    });
+    const bytekast = { 'bytekast-webhook-signature': signFalkorPayload(BODY, SECRET) };
+
+    it('reads each configured header and reports the platform that verified', async () => {
+      await expect(verifyFalkorRequest(request(bytekast), platforms)).resolves.toMatchObject({
+        platform: 'ByteKast',
+        signatureHeader: 'ByteKast-Webhook-Signature',
+      });
+      await expect(verifyFalkorRequest(request(signed), platforms)).resolves.toMatchObject({
+        platform: 'Falkor',
+      });
+    });
+
+    it('lets the first configured platform whose header is present decide', async () => {
+      const both = {
+        'bytekast-webhook-signature': signFalkorPayload(BODY, 'wrong'),
+        ...signed,
+      };
+      const error = await refusal(verifyFalkorRequest(request(both), platforms));
+      expect(error).toMatchObject({ status: 401, reason: 'mismatch' });
+      const reversed = settings({
+        headers: prepareFalkorSignatureHeaders(['Falkor', 'ByteKast'], 'test'),
+      });
+      await expect(verifyFalkorRequest(request(both), reversed)).resolves.toMatchObject({
+        platform: 'Falkor',
+      });
+    });
+
+    it('ignores the headers of platforms that are not configured', async () => {
+      const error = await refusal(
+        verifyFalkorRequest(
+          request({
+            'trainiapp-webhook-signature': signFalkorPayload(BODY, SECRET),
+            'x-hub-signature-256': signFalkorPayload(BODY, SECRET),
+          }),
+          platforms,
+        ),
+      );
+      expect(error).toMatchObject({ status: 401, reason: 'missing' });
+      expect(error.message).toContain('ByteKast-Webhook-Signature or Falkor-Webhook-Signature');
+    });
+  });
+});
+
+describe('isJsonContentType', () => {
+  it.each([
+    ['application/json', true],
+    ['application/json; charset=utf-8', true],
+    ['Application/JSON;charset=UTF-8', true],
+    [' application/json ', true],
+    [undefined, false],
+    ['', false],
+    ['text/plain', false],
+    ['text/json', false],
+    ['application/jsonp', false],
+    ['application/json-patch+json', false],
+    ['application/x-www-form-urlencoded', false],
+    ['multipart/form-data; boundary=application/json', false],
+  ])('%s → %s', (contentType, expected) => {
+    expect(isJsonContentType(contentType)).toBe(expected);
+  });
+});
