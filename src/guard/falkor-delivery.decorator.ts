@@ -1,7 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { FalkorConfigurationError } from '../errors/falkor-webhook.errors.js';
 import type { FalkorVerifiedRequest } from '../verification/request-verifier.js';
-import { falkorHttpException } from './falkor-webhook.refusal.js';
+import { falkorHttpException } from '../http/falkor-webhook.refusal.js';
 
 const FALKOR_DELIVERY = Symbol('falkor-webhook:delivery');
 

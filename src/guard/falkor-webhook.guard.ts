@@ -4,15 +4,10 @@ import {
   Optional,
   type CanActivate,
   type ExecutionContext,
-  type HttpException,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { HttpAdapterHost, ModuleRef, Reflector } from '@nestjs/core';
-import {
-  FalkorConfigurationError,
-  FalkorSignatureError,
-  FalkorWebhookError,
-} from '../errors/falkor-webhook.errors.js';
+import { FalkorConfigurationError } from '../errors/falkor-webhook.errors.js';
 import { FALKOR_WEBHOOK_SETTINGS } from '../module/falkor-webhook.constants.js';
 import type { FalkorWebhookRequest } from '../module/falkor-webhook.options.js';
 import { FalkorRawBodyInspector } from '../verification/raw-body.inspector.js';
@@ -27,15 +22,12 @@ import {
 } from '../verification/verification.settings.js';
 import { attachFalkorDelivery, getFalkorDelivery } from './falkor-delivery.decorator.js';
 import { FALKOR_WEBHOOK_ROUTE, type FalkorWebhookRoute } from './falkor-webhook.route.js';
-import { falkorHttpException } from './falkor-webhook.refusal.js';
+import { falkorRefusal } from '../http/falkor-webhook.refusal.js';
 
 const NO_SECRET =
   '@FalkorWebhook(): this route has no webhook secret. Give it one, ' +
   '@FalkorWebhook({ secret: process.env.FALKOR_WEBHOOK_SECRET }), or import ' +
   'FalkorWebhookModule.forRoot({ secret }) in the app so that the route uses its settings.';
-
-const VERIFICATION_FAILED =
-  'The webhook could not be verified; it was not acknowledged, so the platform will redeliver it.';
 
 /**
  * Verifies a delivery on a controller of your own, exactly as the module's route does and in the
@@ -83,7 +75,7 @@ export class FalkorWebhookGuard implements CanActivate, OnApplicationBootstrap {
       attachFalkorDelivery(request, verified);
       return true;
     } catch (error) {
-      throw this.refuse(error);
+      throw falkorRefusal(error, this.logger);
     }
   }
 
@@ -125,23 +117,5 @@ export class FalkorWebhookGuard implements CanActivate, OnApplicationBootstrap {
       }
     }
     return this.moduleSettings ?? undefined;
-  }
-
-  private refuse(error: unknown): HttpException {
-    if (!(error instanceof FalkorWebhookError)) {
-      this.logger.error(
-        `Verifying a delivery failed: ${(error as Error)?.message ?? String(error)}`,
-        (error as Error)?.stack,
-      );
-      return falkorHttpException(new FalkorConfigurationError(VERIFICATION_FAILED));
-    }
-    if (error.status >= 500) {
-      this.logger.error(error.message);
-    } else if (error instanceof FalkorSignatureError) {
-      this.logger.warn(`Rejected a delivery: signature ${error.reason}.`);
-    } else {
-      this.logger.warn(`Rejected a delivery: ${error.message}`);
-    }
-    return falkorHttpException(error);
   }
 }

@@ -1,6 +1,5 @@
 import {
   type BeforeApplicationShutdown,
-  HttpException,
   Inject,
   Injectable,
   Logger,
@@ -10,16 +9,10 @@ import {
 import { parseFalkorBody } from '../body/body.js';
 import { FALKOR_DUPLICATE_DELIVERY, FalkorDeduplicator } from '../deduplication/deduplication.js';
 import { FalkorInFlightDeliveries } from '../deduplication/in-flight-deliveries.js';
-import { FalkorRetryLaterException } from '../deduplication/retry-after.filter.js';
 import {
-  FalkorListenerError,
   FalkorPayloadError,
-  FalkorRetryableError,
   FalkorShuttingDownError,
-  FalkorSignatureError,
   FalkorUnknownEventError,
-  FalkorValidationError,
-  FalkorWebhookError,
 } from '../errors/falkor-webhook.errors.js';
 import type { FalkorEventType } from '../events/event-catalog.js';
 import { validateFalkorPayload } from '../events/event-validator.js';
@@ -34,6 +27,7 @@ import {
   type FalkorVerifiedRequest,
 } from '../verification/request-verifier.js';
 import { falkorVerifiedMessage } from '../verification/verification.messages.js';
+import { falkorRefusal } from './falkor-webhook.refusal.js';
 
 /**
  * What the webhook route answers to an accepted delivery.
@@ -49,8 +43,6 @@ export interface FalkorWebhookReceipt {
   readonly duplicate?: true;
 }
 
-const INTERNAL_ERROR_MESSAGE =
-  'The webhook could not be processed; it was not acknowledged, so the platform will redeliver it.';
 const MAX_REMEMBERED_TYPES = 1000;
 const SHUTDOWN_RETRY_AFTER_SECONDS = 5;
 
@@ -104,7 +96,7 @@ export class FalkorWebhookService
    */
   async receive(request: FalkorWebhookRequest): Promise<FalkorWebhookReceipt> {
     if (!this.inFlight.enter()) {
-      throw this.refuse(new FalkorShuttingDownError(SHUTDOWN_RETRY_AFTER_SECONDS));
+      throw falkorRefusal(new FalkorShuttingDownError(SHUTDOWN_RETRY_AFTER_SECONDS), this.logger);
     }
     try {
       const verified = await verifyFalkorRequest(request, this.settings);
@@ -113,7 +105,7 @@ export class FalkorWebhookService
       }
       return await this.process(request, verified);
     } catch (error) {
-      throw this.refuse(error);
+      throw falkorRefusal(error, this.logger);
     } finally {
       this.inFlight.leave();
     }
@@ -183,48 +175,5 @@ export class FalkorWebhookService
     }
     this.reportedTypes.add(type);
     this.logger.warn(message);
-  }
-
-  private refuse(error: unknown): HttpException {
-    if (!(error instanceof FalkorWebhookError)) {
-      this.logger.error(
-        `Processing a delivery failed: ${(error as Error)?.message ?? String(error)}`,
-        (error as Error)?.stack,
-      );
-      return new HttpException(
-        { statusCode: 500, error: 'internal_error', message: INTERNAL_ERROR_MESSAGE },
-        500,
-      );
-    }
-    this.log(error);
-    const body = {
-      statusCode: error.status,
-      error: error.code,
-      message: error.message,
-      ...(error instanceof FalkorValidationError ? { errors: error.issues } : {}),
-    };
-    return error instanceof FalkorRetryableError
-      ? new FalkorRetryLaterException(body, error.status, error.retryAfterSeconds)
-      : new HttpException(body, error.status);
-  }
-
-  private log(error: FalkorWebhookError): void {
-    if (error instanceof FalkorListenerError) {
-      for (const failure of error.failures) {
-        const cause = failure.error as Error | undefined;
-        this.logger.error(
-          `Listener ${failure.listener} failed for "${error.eventType}": ${cause?.message ?? String(cause)}`,
-          cause?.stack,
-        );
-      }
-    } else if (error instanceof FalkorRetryableError) {
-      this.logger.debug(`Answered ${error.status} (${error.code}): ${error.message}`);
-    } else if (error.status >= 500) {
-      this.logger.error(error.message);
-    } else if (error instanceof FalkorSignatureError) {
-      this.logger.warn(`Rejected a delivery: signature ${error.reason}.`);
-    } else {
-      this.logger.warn(`Rejected a delivery: ${error.message}`);
-    }
   }
 }
