@@ -4,11 +4,14 @@ import {
   FalkorValidationError,
   type FalkorValidationIssue,
 } from '../errors/falkor-webhook.errors.js';
+import { isCheckableWith, passesFalkorRules } from './payload.checker.js';
+import { transformFalkorPayload } from './payload.transformer.js';
 
 const DEFAULT_VALIDATOR_OPTIONS: ValidatorOptions = {
   forbidUnknownValues: true,
   validationError: { target: false, value: false },
 };
+const DEFAULTS_CHECKABLE = isCheckableWith(DEFAULT_VALIDATOR_OPTIONS);
 
 function collectIssues(
   errors: readonly ValidationError[],
@@ -27,9 +30,59 @@ function collectIssues(
   return issues;
 }
 
+function withDefaults(options: ValidatorOptions | undefined): ValidatorOptions {
+  return options ? { ...DEFAULT_VALIDATOR_OPTIONS, ...options } : DEFAULT_VALIDATOR_OPTIONS;
+}
+
+/**
+ * The straightforward path: class-transformer's `plainToInstance`, then class-validator's
+ * `validate` (asynchronous constraints included). It decides every delivery the fast path does
+ * not accept, and gives the errors of an invalid one.
+ *
+ * @throws FalkorValidationError listing every failing property path
+ */
+export async function validateFalkorPayloadStraight<T extends object>(
+  dto: ClassConstructor<T>,
+  eventType: string,
+  body: Record<string, unknown>,
+  options?: ValidatorOptions,
+): Promise<T> {
+  const instance = plainToInstance(dto, body);
+  const errors = await validate(instance, withDefaults(options));
+  if (errors.length > 0) {
+    throw new FalkorValidationError(eventType, collectIssues(errors, '', []));
+  }
+  return instance;
+}
+
+/**
+ * The fast path: the same transformation and the same constraints as the straightforward path,
+ * with each class's metadata looked up once, synchronously.
+ *
+ * @returns the validated instance, or `undefined` when the payload is invalid or needs the
+ * straightforward path to decide (asynchronous constraints, `@Transform` and other decorators the
+ * fast path leaves to class-transformer, options that change what is accepted)
+ */
+export function fastFalkorPayload<T extends object>(
+  dto: ClassConstructor<T>,
+  body: Record<string, unknown>,
+  options?: ValidatorOptions,
+): T | undefined {
+  const effective = withDefaults(options);
+  if (options ? !isCheckableWith(effective) : !DEFAULTS_CHECKABLE) {
+    return undefined;
+  }
+  const instance = transformFalkorPayload(dto as new () => T, body);
+  return instance !== undefined && passesFalkorRules(instance, effective) ? instance : undefined;
+}
+
 /**
  * Transforms a parsed body into an instance of its DTO class and validates it with
  * class-validator, nested objects included. Properties the DTO does not declare are kept.
+ *
+ * A valid payload of plain `@Type`/class-validator DTOs is accepted by a fast path that looks each
+ * class's metadata up once; anything else (and every invalid payload) goes through
+ * `plainToInstance` and `validate`, which decide and describe the errors.
  *
  * @param dto - the DTO class of the event type
  * @param eventType - the event type, for the error message
@@ -44,13 +97,8 @@ export async function validateFalkorPayload<T extends object>(
   body: Record<string, unknown>,
   options?: ValidatorOptions,
 ): Promise<T> {
-  const instance = plainToInstance(dto, body);
-  const errors = await validate(
-    instance,
-    options ? { ...DEFAULT_VALIDATOR_OPTIONS, ...options } : DEFAULT_VALIDATOR_OPTIONS,
+  return (
+    fastFalkorPayload(dto, body, options) ??
+    validateFalkorPayloadStraight(dto, eventType, body, options)
   );
-  if (errors.length > 0) {
-    throw new FalkorValidationError(eventType, collectIssues(errors, '', []));
-  }
-  return instance;
 }

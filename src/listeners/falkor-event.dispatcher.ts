@@ -9,6 +9,8 @@ import { FalkorListenerRegistry } from './falkor-listener.registry.js';
  */
 @Injectable()
 export class FalkorEventDispatcher {
+  private readonly eventNames = new Map<string, string>();
+
   constructor(private readonly registry: FalkorListenerRegistry) {}
 
   /**
@@ -20,17 +22,30 @@ export class FalkorEventDispatcher {
   async dispatch(event: FalkorWebhookEvent): Promise<number> {
     const results: unknown[] = await this.registry
       .requireEmitter()
-      .emitAsync(falkorEventName(event.type), event);
-    const outcomes = results.filter(
-      (result): result is FalkorListenerOutcome => result instanceof FalkorListenerOutcome,
-    );
-    const failures = outcomes.filter((outcome) => outcome.failed);
-    if (failures.length > 0) {
-      throw new FalkorListenerError(
-        event.type,
-        failures.map(({ listener, error }) => ({ listener, error })),
-      );
+      .emitAsync(this.eventNameOf(event.type), event);
+    let listeners = 0;
+    let failures: { listener: string; error: unknown }[] | undefined;
+    for (const result of results) {
+      if (result instanceof FalkorListenerOutcome) {
+        listeners++;
+        if (result.failed) {
+          (failures ??= []).push({ listener: result.listener, error: result.error });
+        }
+      }
     }
-    return outcomes.length;
+    if (failures) {
+      throw new FalkorListenerError(event.type, failures);
+    }
+    return listeners;
+  }
+
+  /** The emitter name of a type, built once per type (types come from the configured DTOs). */
+  private eventNameOf(type: string): string {
+    let name = this.eventNames.get(type);
+    if (name === undefined) {
+      name = falkorEventName(type);
+      this.eventNames.set(type, name);
+    }
+    return name;
   }
 }

@@ -14,17 +14,36 @@ import {
   FalkorListenerOutcome,
 } from './falkor-listener.outcome.js';
 
-type Listener = (event: FalkorWebhookEvent) => Promise<FalkorListenerOutcome>;
+type Listener = (
+  event: FalkorWebhookEvent,
+) => FalkorListenerOutcome | Promise<FalkorListenerOutcome>;
 
 const registeredEmitters = new WeakSet<EventEmitter2>();
 
-async function settle(name: string, run: () => unknown): Promise<FalkorListenerOutcome> {
-  try {
-    await run();
-    return new FalkorListenerOutcome(name, false);
-  } catch (error) {
-    return new FalkorListenerOutcome(name, true, error);
-  }
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/**
+ * Wraps a listener so that it reports how it ended instead of throwing: synchronously when it
+ * returns synchronously (no promise is made for it), once settled when it returns a promise.
+ */
+function settling(name: string, run: (event: FalkorWebhookEvent) => unknown): Listener {
+  const succeeded = new FalkorListenerOutcome(name, false);
+  const failed = (error: unknown) => new FalkorListenerOutcome(name, true, error);
+  return (event) => {
+    let result: unknown;
+    try {
+      result = run(event);
+    } catch (error) {
+      return failed(error);
+    }
+    return isThenable(result) ? Promise.resolve(result).then(() => succeeded, failed) : succeeded;
+  };
 }
 
 /**
@@ -106,18 +125,17 @@ export class FalkorListenerRegistry implements OnModuleInit {
     instance: Record<string, (event: FalkorWebhookEvent) => unknown>,
     key: string,
   ): Listener {
-    return (event) => settle(name, () => instance[key](event));
+    return settling(name, (event) => instance[key](event));
   }
 
   private contextualListener(name: string, wrapper: InstanceWrapper, key: string): Listener {
-    return (event) =>
-      settle(name, async () => {
-        const request = (event as unknown as Record<symbol, object>)[FALKOR_REQUEST];
-        const contextId = ContextIdFactory.getByRequest(request);
-        this.moduleRef.registerRequestByContextId(request, contextId);
-        const instance: Record<string, (event: FalkorWebhookEvent) => unknown> =
-          await this.moduleRef.resolve(wrapper.token, contextId, { strict: false });
-        return instance[key](event);
-      });
+    return settling(name, async (event) => {
+      const request = (event as unknown as Record<symbol, object>)[FALKOR_REQUEST];
+      const contextId = ContextIdFactory.getByRequest(request);
+      this.moduleRef.registerRequestByContextId(request, contextId);
+      const instance: Record<string, (event: FalkorWebhookEvent) => unknown> =
+        await this.moduleRef.resolve(wrapper.token, contextId, { strict: false });
+      return instance[key](event);
+    });
   }
 }
