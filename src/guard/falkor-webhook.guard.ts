@@ -71,7 +71,9 @@ export class FalkorWebhookGuard implements CanActivate, OnApplicationBootstrap {
     }
     try {
       const verified = await verifyFalkorRequest(request, this.settingsFor(context));
-      this.logger.debug(falkorVerifiedMessage(verified));
+      if (Logger.isLevelEnabled('debug')) {
+        this.logger.debug(falkorVerifiedMessage(verified));
+      }
       attachFalkorDelivery(request, verified);
       return true;
     } catch (error) {
