@@ -53,6 +53,16 @@ function send(
   return request(app.getHttpServer()).post(path).set(delivery.headers).send(delivery.body);
 }
 
+function sendSigned(app: INestApplication, body: string) {
+  return request(app.getHttpServer())
+    .post('/webhooks/falkor')
+    .set({
+      'Content-Type': 'application/json',
+      'Falkor-Webhook-Signature': signFalkorPayload(body, TEST_SECRET),
+    })
+    .send(body);
+}
+
 const IS_PUBLIC = 'is-public';
 const Public = () => SetMetadata(IS_PUBLIC, true);
 
@@ -285,13 +295,7 @@ describe.each(adapters)('FalkorWebhookModule on %s', (adapter) => {
       webhookModule({ events: { 'course.archived': CourseArchivedDto } }),
     ]);
     const body = JSON.stringify({ event: 'course.archived', course: 'c1' });
-    const response = await request(app.getHttpServer())
-      .post('/webhooks/falkor')
-      .set({
-        'Content-Type': 'application/json',
-        'Falkor-Webhook-Signature': signFalkorPayload(body, TEST_SECRET),
-      })
-      .send(body);
+    const response = await sendSigned(app, body);
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ received: true, type: 'course.archived', listeners: 0 });
   });
@@ -321,13 +325,7 @@ describe.each(adapters)('FalkorWebhookModule on %s', (adapter) => {
   it('rejects unknown event types with 400 when unknownEvents is reject', async () => {
     const app = await start(adapter, [webhookModule({ unknownEvents: 'reject' })]);
     const body = JSON.stringify({ event: 'pathway.archived' });
-    const response = await request(app.getHttpServer())
-      .post('/webhooks/falkor')
-      .set({
-        'Content-Type': 'application/json',
-        'Falkor-Webhook-Signature': signFalkorPayload(body, TEST_SECRET),
-      })
-      .send(body);
+    const response = await sendSigned(app, body);
     expect(response.status).toBe(400);
     expect(response.body.error).toBe('unknown_event_type');
     expect(response.body.message).toContain('pathway.archived');
@@ -336,13 +334,7 @@ describe.each(adapters)('FalkorWebhookModule on %s', (adapter) => {
   it('answers 400 to a signed payload without an event type', async () => {
     const app = await start(adapter, [webhookModule()]);
     const body = '{}';
-    const response = await request(app.getHttpServer())
-      .post('/webhooks/falkor')
-      .set({
-        'Content-Type': 'application/json',
-        'Falkor-Webhook-Signature': signFalkorPayload(body, TEST_SECRET),
-      })
-      .send(body);
+    const response = await sendSigned(app, body);
     expect(response.status).toBe(400);
     expect(response.body.message).toContain('"event"');
   });
