@@ -13,7 +13,7 @@ import {
 } from '../support/apps.js';
 
 /** Runs per adapter: each one is a real HTTP request to one app that stays up. */
-const HTTP_RUNS = 500;
+const HTTP_RUNS = 1000;
 
 /** Runs per adapter of raw header bytes, each on a connection of its own. */
 const RAW_RUNS = 200;
