@@ -113,10 +113,25 @@ export function checkFalkorSignature(
   if (!expected) {
     return { valid: false, reason: 'malformed' };
   }
-  const bytes = toBytes(body);
-  for (let index = 0; index < list.length; index++) {
-    const secret = list[index];
-    const digest = createHmac('sha256', secretValue(secret)).update(bytes).digest();
+  return matchFalkorSecret(toBytes(body), expected, list);
+}
+
+/**
+ * Finds the secret whose HMAC-SHA256 of the body equals the parsed signature, comparing in constant
+ * time. For callers that already parsed the header and checked the secrets.
+ *
+ * @param body - the exact request body bytes
+ * @param expected - the 32 bytes of a parsed signature header
+ * @param secrets - the non-empty secrets to try, in order
+ */
+export function matchFalkorSecret(
+  body: Uint8Array,
+  expected: Buffer,
+  secrets: readonly FalkorSecret[],
+): FalkorSignatureCheck {
+  for (let index = 0; index < secrets.length; index++) {
+    const secret = secrets[index];
+    const digest = createHmac('sha256', secretValue(secret)).update(body).digest();
     if (timingSafeEqual(digest, expected)) {
       return typeof secret === 'string'
         ? { valid: true, secretIndex: index }

@@ -2,11 +2,12 @@ import {
   FalkorBodyTooLargeError,
   FalkorConfigurationError,
   FalkorSignatureError,
+  type FalkorSignatureFailure,
   FalkorUnsupportedMediaTypeError,
 } from '../errors/falkor-webhook.errors.js';
 import type { FalkorWebhookRequest } from '../module/falkor-webhook.options.js';
 import { parseFalkorSignatureHeader } from '../signature/signature-header.js';
-import { checkFalkorSignature, type FalkorSecret } from '../signature/signature.js';
+import { matchFalkorSecret, type FalkorSecret } from '../signature/signature.js';
 import type { FalkorSignatureHeader } from './verification.settings.js';
 
 /**
@@ -107,22 +108,27 @@ async function verifyBytes(
   rawBody: Buffer,
   settings: FalkorVerificationSettings,
 ): Promise<FalkorVerifiedRequest> {
-  const names = settings.headers.map((header) => header.name);
+  const refuse = (reason: FalkorSignatureFailure) =>
+    new FalkorSignatureError(
+      settings.headers.map((candidate) => candidate.name),
+      reason,
+    );
   const header = settings.headers.find((candidate) => request.headers[candidate.key] !== undefined);
   if (!header) {
-    throw new FalkorSignatureError(names, 'missing');
+    throw refuse('missing');
   }
   const value = request.headers[header.key];
-  if (!parseFalkorSignatureHeader(value)) {
-    throw new FalkorSignatureError(names, value === '' ? 'missing' : 'malformed');
+  const expected = parseFalkorSignatureHeader(value);
+  if (!expected) {
+    throw refuse(value === '' ? 'missing' : 'malformed');
   }
   const secrets = await settings.secretsFor(request);
   if (secrets.length === 0) {
-    throw new FalkorSignatureError(names, 'mismatch');
+    throw refuse('mismatch');
   }
-  const check = checkFalkorSignature(rawBody, value, secrets);
+  const check = matchFalkorSecret(rawBody, expected, secrets);
   if (!check.valid) {
-    throw new FalkorSignatureError(names, check.reason);
+    throw refuse(check.reason);
   }
   return {
     rawBody,
