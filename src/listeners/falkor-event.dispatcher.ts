@@ -9,8 +9,6 @@ import { FalkorListenerRegistry } from './falkor-listener.registry.js';
  */
 @Injectable()
 export class FalkorEventDispatcher {
-  private readonly eventNames = new Map<string, string>();
-
   constructor(private readonly registry: FalkorListenerRegistry) {}
 
   /**
@@ -22,7 +20,7 @@ export class FalkorEventDispatcher {
   async dispatch(event: FalkorWebhookEvent): Promise<number> {
     const results: unknown[] = await this.registry
       .requireEmitter()
-      .emitAsync(this.eventNameOf(event.type), event);
+      .emitAsync(falkorEventName(event.type), event);
     let listeners = 0;
     let failures: { listener: string; error: unknown }[] | undefined;
     for (const result of results) {
@@ -37,15 +35,5 @@ export class FalkorEventDispatcher {
       throw new FalkorListenerError(event.type, failures);
     }
     return listeners;
-  }
-
-  /** The emitter name of a type, built once per type (types come from the configured DTOs). */
-  private eventNameOf(type: string): string {
-    let name = this.eventNames.get(type);
-    if (name === undefined) {
-      name = falkorEventName(type);
-      this.eventNames.set(type, name);
-    }
-    return name;
   }
 }
