@@ -1,8 +1,8 @@
-import { IsEmail, IsOptional } from 'class-validator';
 import {
   IsRequiredFalkorText,
   IsFalkorTimestamp,
   IsNestedFalkorDto,
+  IsOptionalFalkorEmail,
   IsOptionalFalkorText,
 } from './dto.decorators.js';
 
@@ -15,8 +15,7 @@ export class FalkorUserDto {
   id: string;
 
   /** The learner's e-mail address. */
-  @IsOptional()
-  @IsEmail()
+  @IsOptionalFalkorEmail()
   email?: string;
 
   /** The learner's first name. */

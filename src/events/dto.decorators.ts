@@ -1,7 +1,10 @@
 import { Type } from 'class-transformer';
 import {
+  buildMessage,
+  IS_EMAIL,
+  IS_ISO8601,
+  IS_URL,
   IsDefined,
-  IsISO8601,
   IsNotEmpty,
   IsNumber,
   IsObject,
@@ -9,8 +12,10 @@ import {
   IsString,
   Max,
   Min,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
+import { isFalkorEmail, isFalkorTimestamp, isFalkorUrl } from './format.checks.js';
 
 function compose(...decorators: PropertyDecorator[]): PropertyDecorator {
   return (target, key) => decorators.forEach((decorate) => decorate(target, key));
@@ -19,8 +24,35 @@ function compose(...decorators: PropertyDecorator[]): PropertyDecorator {
 /** A required, non-empty string (an id, a status, an event type). */
 export const IsRequiredFalkorText = (): PropertyDecorator => compose(IsString(), IsNotEmpty());
 
-/** An ISO 8601 date-time, required. */
-export const IsFalkorTimestamp = (): PropertyDecorator => IsISO8601({ strict: true });
+/**
+ * A format rule that decides as class-validator's own decorator does (same name, same constraint
+ * key in errors, same message), with a check that recognises the usual shape of the value first.
+ */
+function formatRule(
+  name: string,
+  check: (value: unknown) => boolean,
+  message: string,
+): PropertyDecorator {
+  return ValidateBy({
+    name,
+    validator: {
+      validate: check,
+      defaultMessage: buildMessage((eachPrefix) => `${eachPrefix}$property ${message}`),
+    },
+  });
+}
+
+/** An ISO 8601 date-time, required: class-validator's `@IsISO8601({ strict: true })`. */
+export const IsFalkorTimestamp = (): PropertyDecorator =>
+  formatRule(IS_ISO8601, isFalkorTimestamp, 'must be a valid ISO 8601 date string');
+
+/** An e-mail address, validated when present: class-validator's `@IsEmail()`. */
+export const IsOptionalFalkorEmail = (): PropertyDecorator =>
+  compose(IsOptional(), formatRule(IS_EMAIL, isFalkorEmail, 'must be an email'));
+
+/** A URL, validated when present: class-validator's `@IsUrl({ require_tld: false })`. */
+export const IsOptionalFalkorUrl = (): PropertyDecorator =>
+  compose(IsOptional(), formatRule(IS_URL, isFalkorUrl, 'must be a URL address'));
 
 /** An ISO 8601 date-time, validated when present. */
 export const IsOptionalFalkorTimestamp = (): PropertyDecorator =>

@@ -1,10 +1,10 @@
-import { IsOptional, IsUrl } from 'class-validator';
 import { FalkorPathwayEventDto } from './common.events.js';
 import {
   IsRequiredFalkorText,
   IsNestedFalkorDto,
   IsOptionalFalkorNumber,
   IsOptionalFalkorTimestamp,
+  IsOptionalFalkorUrl,
 } from './dto.decorators.js';
 
 /**
@@ -24,8 +24,7 @@ export class FalkorEnrolmentDto {
   progress?: number;
 
   /** Link to the enrolment on the platform. */
-  @IsOptional()
-  @IsUrl({ require_tld: false })
+  @IsOptionalFalkorUrl()
   url?: string;
 
   /** When the learner enrolled. */
