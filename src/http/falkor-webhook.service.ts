@@ -15,10 +15,10 @@ import {
   FalkorUnknownEventError,
 } from '../errors/falkor-webhook.errors.js';
 import type { FalkorEventType } from '../events/event-catalog.js';
-import { validateFalkorPayload } from '../events/event-validator.js';
+import { fastFalkorPayload, validateFalkorPayloadStraight } from '../events/event-validator.js';
 import type { FalkorWebhookEvent } from '../events/falkor-webhook.event.js';
 import { FalkorEventDispatcher } from '../listeners/falkor-event.dispatcher.js';
-import { FALKOR_REQUEST } from '../listeners/falkor-listener.outcome.js';
+import { rememberFalkorRequest } from '../listeners/falkor-listener.outcome.js';
 import { FALKOR_WEBHOOK_SETTINGS } from '../module/falkor-webhook.constants.js';
 import type { FalkorWebhookRequest } from '../module/falkor-webhook.options.js';
 import type { FalkorWebhookSettings } from '../module/falkor-webhook.settings.js';
@@ -141,16 +141,23 @@ export class FalkorWebhookService
       );
       return { received: true, type, listeners: 0 };
     }
-    const payload = await validateFalkorPayload(dto, type, body, this.settings.validatorOptions);
+    const options = this.settings.validatorOptions;
+    const payload =
+      fastFalkorPayload(dto, body, options) ??
+      (await validateFalkorPayloadStraight(dto, type, body, options));
     const event = {
       type: type as FalkorEventType,
       payload,
       receivedAt,
-      ...verified,
+      rawBody: verified.rawBody,
+      platform: verified.platform,
+      signatureHeader: verified.signatureHeader,
+      secretIndex: verified.secretIndex,
+      ...(verified.secretId === undefined ? {} : { secretId: verified.secretId }),
       headers: request.headers,
       params: (request.params ?? {}) as Record<string, string>,
     } as FalkorWebhookEvent;
-    Object.defineProperty(event, FALKOR_REQUEST, { value: request });
+    rememberFalkorRequest(event, request);
     const listeners =
       this.deduplicator === undefined
         ? await this.dispatcher.dispatch(event)

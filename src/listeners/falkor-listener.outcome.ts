@@ -1,5 +1,17 @@
-/** Where the module keeps the HTTP request on an event, for request-scoped listeners. */
-export const FALKOR_REQUEST = Symbol('falkor-webhook:request');
+const requests = new WeakMap<object, object>();
+
+/**
+ * Remembers the HTTP request an event came with, for request-scoped listeners, without adding
+ * anything to the event object.
+ */
+export function rememberFalkorRequest(event: object, request: object): void {
+  requests.set(event, request);
+}
+
+/** The HTTP request an event came with, when it came through a route. */
+export function falkorRequestOf(event: object): object | undefined {
+  return requests.get(event);
+}
 
 /**
  * How one `@OnFalkorEvent` listener's run ended, as returned through the event emitter.

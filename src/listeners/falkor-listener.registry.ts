@@ -9,7 +9,7 @@ import {
   type FalkorListenerMetadata,
 } from './on-falkor-event.decorator.js';
 import {
-  FALKOR_REQUEST,
+  falkorRequestOf,
   falkorEventName,
   FalkorListenerOutcome,
 } from './falkor-listener.outcome.js';
@@ -130,7 +130,7 @@ export class FalkorListenerRegistry implements OnModuleInit {
 
   private contextualListener(name: string, wrapper: InstanceWrapper, key: string): Listener {
     return settling(name, async (event) => {
-      const request = (event as unknown as Record<symbol, object>)[FALKOR_REQUEST];
+      const request = falkorRequestOf(event) as object;
       const contextId = ContextIdFactory.getByRequest(request);
       this.moduleRef.registerRequestByContextId(request, contextId);
       const instance: Record<string, (event: FalkorWebhookEvent) => unknown> =

@@ -77,12 +77,16 @@ const EMPTY_BODY = Buffer.alloc(0);
  * against the declared and the actual length (413), raw body availability (500, a configuration
  * error), signature header grammar (401), then HMAC over the exact bytes with each secret (401).
  *
+ * With static secrets everything happens at once; with a secret resolver the HMAC check waits for
+ * its answer. Await the result either way: a refusal is thrown, or rejects the promise.
+ *
+ * @returns the verified request, or a promise of it when the secrets come from a resolver
  * @throws FalkorUnsupportedMediaTypeError, FalkorBodyTooLargeError, FalkorConfigurationError or FalkorSignatureError
  */
-export async function verifyFalkorRequest(
+export function verifyFalkorRequest(
   request: FalkorWebhookRequest,
   settings: FalkorVerificationSettings,
-): Promise<FalkorVerifiedRequest> {
+): FalkorVerifiedRequest | Promise<FalkorVerifiedRequest> {
   const contentType = request.headers['content-type'];
   if (!isJsonContentType(contentType)) {
     throw new FalkorUnsupportedMediaTypeError(contentType);
@@ -103,32 +107,51 @@ export async function verifyFalkorRequest(
   throw new FalkorConfigurationError(RAW_BODY_FIX);
 }
 
-async function verifyBytes(
+function signatureError(
+  settings: FalkorVerificationSettings,
+  reason: FalkorSignatureFailure,
+): FalkorSignatureError {
+  return new FalkorSignatureError(
+    settings.headers.map((candidate) => candidate.name),
+    reason,
+  );
+}
+
+function verifyBytes(
   request: FalkorWebhookRequest,
   rawBody: Buffer,
   settings: FalkorVerificationSettings,
-): Promise<FalkorVerifiedRequest> {
-  const refuse = (reason: FalkorSignatureFailure) =>
-    new FalkorSignatureError(
-      settings.headers.map((candidate) => candidate.name),
-      reason,
-    );
+): FalkorVerifiedRequest | Promise<FalkorVerifiedRequest> {
   const header = settings.headers.find((candidate) => request.headers[candidate.key] !== undefined);
   if (!header) {
-    throw refuse('missing');
+    throw signatureError(settings, 'missing');
   }
   const value = request.headers[header.key];
   const expected = parseFalkorSignatureHeader(value);
   if (!expected) {
-    throw refuse(value === '' ? 'missing' : 'malformed');
+    throw signatureError(settings, value === '' ? 'missing' : 'malformed');
   }
-  const secrets = await settings.secretsFor(request);
+  const secrets = settings.secretsFor(request);
+  return Array.isArray(secrets)
+    ? matchSecrets(rawBody, header, expected, secrets, settings)
+    : (secrets as Promise<readonly FalkorSecret[]>).then((resolved) =>
+        matchSecrets(rawBody, header, expected, resolved, settings),
+      );
+}
+
+function matchSecrets(
+  rawBody: Buffer,
+  header: FalkorSignatureHeader,
+  expected: Buffer,
+  secrets: readonly FalkorSecret[],
+  settings: FalkorVerificationSettings,
+): FalkorVerifiedRequest {
   if (secrets.length === 0) {
-    throw refuse('mismatch');
+    throw signatureError(settings, 'mismatch');
   }
   const check = matchFalkorSecret(rawBody, expected, secrets);
   if (!check.valid) {
-    throw refuse(check.reason);
+    throw signatureError(settings, check.reason);
   }
   return {
     rawBody,

@@ -48,9 +48,9 @@ function request(headers: IncomingHttpHeaders, extra: Partial<Request> = {}): Re
 
 const signed = { 'falkor-webhook-signature': signFalkorPayload(BODY, SECRET) };
 
-async function refusal(promise: Promise<unknown>): Promise<Error> {
+async function refusal(verify: () => unknown): Promise<Error> {
   try {
-    await promise;
+    await verify();
   } catch (error) {
     return error as Error;
   }
@@ -64,7 +64,7 @@ beforeEach(() => {
 
 describe('verifyFalkorRequest', () => {
   it('accepts a signed request and tells what verified', async () => {
-    await expect(verifyFalkorRequest(request(signed), settings())).resolves.toEqual({
+    expect(await verifyFalkorRequest(request(signed), settings())).toEqual({
       rawBody: BODY,
       platform: 'Falkor',
       signatureHeader: 'Falkor-Webhook-Signature',
@@ -105,7 +105,7 @@ describe('verifyFalkorRequest', () => {
 
   describe('checks in the order that spends least on a bad request', () => {
     it('415 before anything else', async () => {
-      const error = await refusal(
+      const error = await refusal(() =>
         verifyFalkorRequest(
           request(
             { 'content-type': 'text/plain', 'content-length': '999999' },
@@ -119,7 +119,7 @@ describe('verifyFalkorRequest', () => {
     });
 
     it('413 before the raw body check, the header and any HMAC, from the declared length', async () => {
-      const error = await refusal(
+      const error = await refusal(() =>
         verifyFalkorRequest(
           request({ 'content-length': String(LIMIT + 1) }, { rawBody: undefined }),
           settings(),
@@ -133,7 +133,7 @@ describe('verifyFalkorRequest', () => {
 
     it('413 from the actual length when no Content-Length was sent (chunked)', async () => {
       const big = Buffer.alloc(LIMIT + 1, 0x20);
-      const error = await refusal(
+      const error = await refusal(() =>
         verifyFalkorRequest(
           request({ 'falkor-webhook-signature': signFalkorPayload(big, SECRET) }, { rawBody: big }),
           settings(),
@@ -146,8 +146,8 @@ describe('verifyFalkorRequest', () => {
 
     it('accepts a body of exactly maxBodyBytes', async () => {
       const exact = Buffer.alloc(LIMIT, 0x20);
-      await expect(
-        verifyFalkorRequest(
+      expect(
+        await verifyFalkorRequest(
           request(
             {
               'falkor-webhook-signature': signFalkorPayload(exact, SECRET),
@@ -157,11 +157,11 @@ describe('verifyFalkorRequest', () => {
           ),
           settings(),
         ),
-      ).resolves.toMatchObject({ secretIndex: 0 });
+      ).toMatchObject({ secretIndex: 0 });
     });
 
     it('500 naming the fix when the raw body is unavailable, before the header', async () => {
-      const error = await refusal(
+      const error = await refusal(() =>
         verifyFalkorRequest(
           request({}, { rawBody: undefined, body: { event: 'enrolment.completed' } }),
           settings(),
@@ -175,7 +175,7 @@ describe('verifyFalkorRequest', () => {
     });
 
     it('401 for a malformed header before asking for secrets or computing an HMAC', async () => {
-      const error = await refusal(
+      const error = await refusal(() =>
         verifyFalkorRequest(
           request({ 'falkor-webhook-signature': `sha256=${'a'.repeat(8192)}` }),
           settings(),
@@ -188,7 +188,7 @@ describe('verifyFalkorRequest', () => {
     });
 
     it('401 for a wrong signature after the HMAC', async () => {
-      const error = await refusal(
+      const error = await refusal(() =>
         verifyFalkorRequest(
           request({ 'falkor-webhook-signature': signFalkorPayload(BODY, 'other') }),
           settings(),
@@ -227,7 +227,7 @@ describe('verifyFalkorRequest', () => {
       'malformed',
     ],
   ])('refuses a header that is %s with 401 and one generic message', async (_, headers, reason) => {
-    const error = await refusal(verifyFalkorRequest(request(headers), settings()));
+    const error = await refusal(() => verifyFalkorRequest(request(headers), settings()));
     expect(error).toBeInstanceOf(FalkorSignatureError);
     expect(error).toMatchObject({ status: 401, reason });
     expect(error.message).toBe(
@@ -237,7 +237,7 @@ describe('verifyFalkorRequest', () => {
   });
 
   it('refuses with 401 when the resolver has no secret for the delivery', async () => {
-    const error = await refusal(
+    const error = await refusal(() =>
       verifyFalkorRequest(request(signed), settings({ secretsFor: () => [] })),
     );
     expect(error).toMatchObject({ status: 401, reason: 'mismatch' });
@@ -251,11 +251,11 @@ describe('verifyFalkorRequest', () => {
     const bytekast = { 'bytekast-webhook-signature': signFalkorPayload(BODY, SECRET) };
 
     it('reads each configured header and reports the platform that verified', async () => {
-      await expect(verifyFalkorRequest(request(bytekast), platforms)).resolves.toMatchObject({
+      expect(await verifyFalkorRequest(request(bytekast), platforms)).toMatchObject({
         platform: 'ByteKast',
         signatureHeader: 'ByteKast-Webhook-Signature',
       });
-      await expect(verifyFalkorRequest(request(signed), platforms)).resolves.toMatchObject({
+      expect(await verifyFalkorRequest(request(signed), platforms)).toMatchObject({
         platform: 'Falkor',
       });
     });
@@ -265,18 +265,18 @@ describe('verifyFalkorRequest', () => {
         'bytekast-webhook-signature': signFalkorPayload(BODY, 'wrong'),
         ...signed,
       };
-      const error = await refusal(verifyFalkorRequest(request(both), platforms));
+      const error = await refusal(() => verifyFalkorRequest(request(both), platforms));
       expect(error).toMatchObject({ status: 401, reason: 'mismatch' });
       const reversed = settings({
         headers: prepareFalkorSignatureHeaders(['Falkor', 'ByteKast'], 'test'),
       });
-      await expect(verifyFalkorRequest(request(both), reversed)).resolves.toMatchObject({
+      expect(await verifyFalkorRequest(request(both), reversed)).toMatchObject({
         platform: 'Falkor',
       });
     });
 
     it('ignores the headers of platforms that are not configured', async () => {
-      const error = await refusal(
+      const error = await refusal(() =>
         verifyFalkorRequest(
           request({
             'trainiapp-webhook-signature': signFalkorPayload(BODY, SECRET),
