@@ -17,25 +17,8 @@ import {
 } from '@nestjs/common';
 import { EventEmitter2, EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
 import type { IncomingMessage } from 'node:http';
-import {
-  ActivityCompletedDto,
-  AttendanceCheckedInDto,
-  AttendanceRegisteredDto,
-  EnrolmentCompletedDto,
-  EnrolmentCreatedDto,
-  FalkorEventDto,
-  RewardUnlockedDto,
-} from 'nestjs-falkor-webhook';
 import { BENCH_PATH, BENCH_SECRET } from '../bench.config.js';
-
-const DTOS: Record<string, new () => FalkorEventDto> = {
-  'enrolment.created': EnrolmentCreatedDto,
-  'enrolment.completed': EnrolmentCompletedDto,
-  'activity.completed': ActivityCompletedDto,
-  'attendance.registered': AttendanceRegisteredDto,
-  'attendance.checked_in': AttendanceCheckedInDto,
-  'reward.unlocked': RewardUnlockedDto,
-};
+import { NAIVE_DTOS, type NaiveEventDto } from './naive.dtos.js';
 
 @Injectable()
 class SignatureGuard implements CanActivate {
@@ -58,8 +41,8 @@ class SignatureGuard implements CanActivate {
 class EventValidationPipe implements PipeTransform {
   private readonly validation = new ValidationPipe({ transform: true });
 
-  transform(body: Record<string, unknown>): Promise<FalkorEventDto> {
-    const dto = DTOS[String(body.event)];
+  transform(body: Record<string, unknown>): Promise<NaiveEventDto> {
+    const dto = NAIVE_DTOS[String(body.event)];
     if (!dto) {
       throw new BadRequestException('unknown event type');
     }
@@ -75,7 +58,7 @@ class NaiveController {
   @HttpCode(200)
   @UseGuards(SignatureGuard)
   async receive(
-    @Body(EventValidationPipe) event: FalkorEventDto,
+    @Body(EventValidationPipe) event: NaiveEventDto,
   ): Promise<{ received: true; type: string }> {
     await this.events.emitAsync(`falkor.${event.event}`, event);
     return { received: true, type: event.event };
