@@ -12,6 +12,8 @@ export interface StartServerOptions {
   readonly nodeFlags?: readonly string[];
   /** Pin the server to its CPU with `taskset` (default `true`). */
   readonly pinned?: boolean;
+  /** A command Node.js runs under, e.g. `valgrind` with its options (it is then not pinned). */
+  readonly runner?: readonly string[];
 }
 
 /** A benchmark server running in its own process. */
@@ -31,13 +33,13 @@ export class BenchServer {
     adapter: AdapterName,
     options: StartServerOptions = {},
   ): Promise<BenchServer> {
-    const node = [...(options.nodeFlags ?? []), SERVER_SCRIPT, variant, adapter];
-    const child =
-      options.pinned === false
-        ? spawn(process.execPath, node, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-        : spawn('taskset', ['-c', SERVER_CPU, process.execPath, ...node], {
-            stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-          });
+    const node = [process.execPath, ...(options.nodeFlags ?? []), SERVER_SCRIPT, variant, adapter];
+    const [command, ...args] = options.runner
+      ? [...options.runner, ...node]
+      : options.pinned === false
+        ? node
+        : ['taskset', '-c', SERVER_CPU, ...node];
+    const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const reply = await BenchServer.next(child, 'listening');
     return new BenchServer(variant, adapter, `http://127.0.0.1:${reply.port}`, child);
   }
@@ -64,6 +66,11 @@ export class BenchServer {
       child.on('message', onMessage);
       child.on('exit', onExit);
     });
+  }
+
+  /** The server's process id (under a runner such as valgrind, the runner's, which is the same). */
+  get pid(): number {
+    return this.child.pid ?? 0;
   }
 
   /** The server's heap in use after two forced garbage collections (needs `--expose-gc`). */

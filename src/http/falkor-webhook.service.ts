@@ -18,7 +18,6 @@ import type { FalkorEventType } from '../events/event-catalog.js';
 import { fastFalkorPayload, validateFalkorPayloadStraight } from '../events/event-validator.js';
 import type { FalkorWebhookEvent } from '../events/falkor-webhook.event.js';
 import { FalkorEventDispatcher } from '../listeners/falkor-event.dispatcher.js';
-import { rememberFalkorRequest } from '../listeners/falkor-listener.outcome.js';
 import { FALKOR_WEBHOOK_SETTINGS } from '../module/falkor-webhook.constants.js';
 import type { FalkorWebhookRequest } from '../module/falkor-webhook.options.js';
 import type { FalkorWebhookSettings } from '../module/falkor-webhook.settings.js';
@@ -157,12 +156,11 @@ export class FalkorWebhookService
       headers: request.headers,
       params: (request.params ?? {}) as Record<string, string>,
     } as FalkorWebhookEvent;
-    rememberFalkorRequest(event, request);
     const listeners =
       this.deduplicator === undefined
-        ? await this.dispatcher.dispatch(event)
+        ? await this.dispatcher.dispatch(event, request)
         : await this.deduplicator.dispatchOnce(event, verified.rawBody, () =>
-            this.dispatcher.dispatch(event),
+            this.dispatcher.dispatch(event, request),
           );
     if (listeners === FALKOR_DUPLICATE_DELIVERY) {
       return { received: true, type, listeners: 0, duplicate: true };

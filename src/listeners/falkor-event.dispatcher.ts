@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { FalkorListenerError } from '../errors/falkor-webhook.errors.js';
 import type { FalkorWebhookEvent } from '../events/falkor-webhook.event.js';
-import { falkorEventName, FalkorListenerOutcome } from './falkor-listener.outcome.js';
+import {
+  falkorEventName,
+  FalkorListenerOutcome,
+  rememberFalkorRequest,
+} from './falkor-listener.outcome.js';
 import { FalkorListenerRegistry } from './falkor-listener.registry.js';
 
 /**
@@ -14,10 +18,15 @@ export class FalkorEventDispatcher {
   /**
    * Runs every listener of the event's type, each once, and waits until all have finished.
    *
+   * @param event - the event to emit
+   * @param request - the HTTP request it came with, for request-scoped listeners
    * @returns how many `@OnFalkorEvent` listeners ran
    * @throws FalkorListenerError when any listener threw or rejected (all of them still ran)
    */
-  async dispatch(event: FalkorWebhookEvent): Promise<number> {
+  async dispatch(event: FalkorWebhookEvent, request?: object): Promise<number> {
+    if (request !== undefined && this.registry.needsRequests) {
+      rememberFalkorRequest(event, request);
+    }
     const results: unknown[] = await this.registry
       .requireEmitter()
       .emitAsync(falkorEventName(event.type), event);

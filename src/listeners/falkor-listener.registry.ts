@@ -19,6 +19,7 @@ type Listener = (
 ) => FalkorListenerOutcome | Promise<FalkorListenerOutcome>;
 
 const registeredEmitters = new WeakSet<EventEmitter2>();
+const requestScopedEmitters = new WeakSet<EventEmitter2>();
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
@@ -84,6 +85,11 @@ export class FalkorListenerRegistry implements OnModuleInit {
     }
   }
 
+  /** Whether a request-scoped listener is subscribed: deliveries then need their request. */
+  get needsRequests(): boolean {
+    return this.emitter !== undefined && requestScopedEmitters.has(this.emitter);
+  }
+
   /** The emitter listeners are subscribed to. */
   requireEmitter(): EventEmitter2 {
     if (!this.emitter) {
@@ -105,7 +111,11 @@ export class FalkorListenerRegistry implements OnModuleInit {
       return;
     }
     const name = `${(wrapper.metatype as { name?: string } | undefined)?.name ?? wrapper.name}.${key}`;
-    const listener = wrapper.isDependencyTreeStatic()
+    const isStatic = wrapper.isDependencyTreeStatic();
+    if (!isStatic) {
+      requestScopedEmitters.add(emitter);
+    }
+    const listener = isStatic
       ? this.staticListener(name, instance, key)
       : this.contextualListener(name, wrapper, key);
     for (const { types, options } of subscriptions) {
