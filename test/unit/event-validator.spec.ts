@@ -83,3 +83,53 @@ describe('optional fields', () => {
     expect(await failingPaths('attendance.registered', body)).toEqual(['session.kind']);
   });
 });
+
+describe('the catalog formats', () => {
+  const sample = FALKOR_SAMPLE_PAYLOADS['enrolment.completed'];
+
+  it('report a bad timestamp, e-mail address and URL as class-validator does', async () => {
+    const body = structuredClone(sample) as Record<string, Record<string, unknown>>;
+    body.user.email = 'zoe.muller@example';
+    body.enrolment.url = 'https://learn.example.com:70000/p/1';
+    body.enrolment.completedAt = '2026-02-30T10:00:00Z';
+    const error = await validateFalkorPayload(
+      FALKOR_EVENT_CATALOG['enrolment.completed'],
+      'enrolment.completed',
+      { ...body, occurredAt: '28/11/2026' },
+    ).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(FalkorValidationError);
+    expect((error as FalkorValidationError).issues).toEqual([
+      {
+        property: 'occurredAt',
+        constraints: { isIso8601: 'occurredAt must be a valid ISO 8601 date string' },
+      },
+      { property: 'user.email', constraints: { isEmail: 'email must be an email' } },
+      { property: 'enrolment.url', constraints: { isUrl: 'url must be a URL address' } },
+      {
+        property: 'enrolment.completedAt',
+        constraints: { isIso8601: 'completedAt must be a valid ISO 8601 date string' },
+      },
+    ]);
+  });
+
+  it.each([
+    ['an ISO 8601 week date', 'occurredAt', '2026-W48-6'],
+    ['an address with a quoted local part', 'user.email', '"zoe muller"@example.com'],
+    ['a URL on an IP address', 'enrolment.url', 'http://192.168.0.10:8080/p/1'],
+  ])('accept %s, outside the usual shape, as class-validator does', async (_, path, value) => {
+    const body = structuredClone(sample) as Record<string, Record<string, unknown> | string>;
+    const [head, tail] = path.split('.');
+    if (tail === undefined) {
+      body[head] = value;
+    } else {
+      (body[head] as Record<string, unknown>)[tail] = value;
+    }
+    await expect(
+      validateFalkorPayload(
+        FALKOR_EVENT_CATALOG['enrolment.completed'],
+        'enrolment.completed',
+        body as Record<string, unknown>,
+      ),
+    ).resolves.toBeInstanceOf(FALKOR_EVENT_CATALOG['enrolment.completed']);
+  });
+});
