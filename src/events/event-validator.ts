@@ -77,6 +77,24 @@ export function fastFalkorPayload<T extends object>(
 }
 
 /**
+ * {@link validateFalkorPayload} without a promise when none is needed: the instance itself when the
+ * fast path accepts the payload, otherwise a promise of the straightforward path's answer.
+ *
+ * @throws FalkorValidationError (through the promise) listing every failing property path
+ */
+export function checkFalkorPayload<T extends object>(
+  dto: ClassConstructor<T>,
+  eventType: string,
+  body: Record<string, unknown>,
+  options?: ValidatorOptions,
+): T | Promise<T> {
+  return (
+    fastFalkorPayload(dto, body, options) ??
+    validateFalkorPayloadStraight(dto, eventType, body, options)
+  );
+}
+
+/**
  * Transforms a parsed body into an instance of its DTO class and validates it with
  * class-validator, nested objects included. Properties the DTO does not declare are kept.
  *
@@ -97,8 +115,5 @@ export async function validateFalkorPayload<T extends object>(
   body: Record<string, unknown>,
   options?: ValidatorOptions,
 ): Promise<T> {
-  return (
-    fastFalkorPayload(dto, body, options) ??
-    validateFalkorPayloadStraight(dto, eventType, body, options)
-  );
+  return checkFalkorPayload(dto, eventType, body, options);
 }

@@ -15,7 +15,7 @@ import {
   FalkorUnknownEventError,
 } from '../errors/falkor-webhook.errors.js';
 import type { FalkorEventType } from '../events/event-catalog.js';
-import { fastFalkorPayload, validateFalkorPayloadStraight } from '../events/event-validator.js';
+import { checkFalkorPayload } from '../events/event-validator.js';
 import type { FalkorWebhookEvent } from '../events/falkor-webhook.event.js';
 import { FalkorEventDispatcher } from '../listeners/falkor-event.dispatcher.js';
 import { FALKOR_WEBHOOK_SETTINGS } from '../module/falkor-webhook.constants.js';
@@ -140,10 +140,7 @@ export class FalkorWebhookService
       );
       return { received: true, type, listeners: 0 };
     }
-    const options = this.settings.validatorOptions;
-    const payload =
-      fastFalkorPayload(dto, body, options) ??
-      (await validateFalkorPayloadStraight(dto, type, body, options));
+    const payload = await checkFalkorPayload(dto, type, body, this.settings.validatorOptions);
     const event = {
       type: type as FalkorEventType,
       payload,
