@@ -84,7 +84,8 @@ async function main(): Promise<void> {
     `# Instructions per request (callgrind): bare and module\n\nMachine: ${describeMachine()}\n` +
       `Each server runs under valgrind's callgrind, gets ${WARMUP_REQUESTS} requests to warm up, ` +
       `then ${MEASURED_REQUESTS} measured ones (${CONNECTIONS} connections). The counts do not ` +
-      'depend on what else the machine runs.\n',
+      'depend on what else the machine runs; they move by a few percent between runs, with ' +
+      'when the garbage collector and the JIT compilers run.\n',
   );
   console.log(
     '| adapter | load | bare instructions/req | module instructions/req | module adds | bare/module |',
