@@ -13,7 +13,6 @@ import { BenchServer } from './server/server.process.js';
 const WARMUP_REQUESTS = 2500;
 const MEASURED_REQUESTS = 2000;
 const CONNECTIONS = 4;
-const VARIANTS: readonly VariantName[] = ['bare', 'module'];
 
 function requireValgrind(): void {
   try {
@@ -77,8 +76,9 @@ async function instructionsPerRequest(
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const options = parseBenchOptions(argv);
-  const adapters = argv.some((a) => a.startsWith('--adapters')) ? options.adapters : ['express'];
-  const loads = argv.some((a) => a.startsWith('--loads')) ? options.loads : ['1k'];
+  const given = (name: string) => argv.some((argument) => argument.startsWith(`--${name}`));
+  const adapters: readonly AdapterName[] = given('adapters') ? options.adapters : ['express'];
+  const loads: readonly LoadName[] = given('loads') ? options.loads : ['1k'];
   requireValgrind();
   console.log(
     `# Instructions per request (callgrind): bare and module\n\nMachine: ${describeMachine()}\n` +
@@ -91,13 +91,10 @@ async function main(): Promise<void> {
     '| adapter | load | bare instructions/req | module instructions/req | module adds | bare/module |',
   );
   console.log('| --- | --- | ---: | ---: | ---: | ---: |');
-  for (const adapter of adapters as readonly AdapterName[]) {
-    for (const loadName of loads as readonly LoadName[]) {
-      const counts: number[] = [];
-      for (const variant of VARIANTS) {
-        counts.push(await instructionsPerRequest(variant, adapter, loadName));
-      }
-      const [bareCount, moduleCount] = counts;
+  for (const adapter of adapters) {
+    for (const loadName of loads) {
+      const bareCount = await instructionsPerRequest('bare', adapter, loadName);
+      const moduleCount = await instructionsPerRequest('module', adapter, loadName);
       const k = (n: number) => `${Math.round(n / 1000).toLocaleString('en')}k`;
       console.log(
         `| ${adapter} | ${loadName} | ${k(bareCount)} | ${k(moduleCount)} | ` +
