@@ -1,12 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { FalkorWebhookModule } from 'nestjs-falkor-webhook';
-import { AttendanceListener } from './listeners/attendance.listener.js';
-import { EnrolmentListener } from './listeners/enrolment.listener.js';
-import { RewardListener } from './listeners/reward.listener.js';
+import { CertificatesListener } from './listeners/certificates.listener.js';
+import { TicketsListener } from './listeners/tickets.listener.js';
+import { VouchersListener } from './listeners/vouchers.listener.js';
 
 /**
- * The sample application: the webhook route at POST /webhooks/falkor and one listener per webhook.
+ * The sample application: the webhook route at POST /webhooks/falkor and one listener per webhook:
+ * certificates for completed enrolments, tickets for booked attendees, fulfilment of vouchers.
  */
 @Module({})
 export class AppModule {
@@ -17,7 +18,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [EventEmitterModule.forRoot(), FalkorWebhookModule.forRoot({ secret })],
-      providers: [EnrolmentListener, AttendanceListener, RewardListener],
+      providers: [CertificatesListener, TicketsListener, VouchersListener],
     };
   }
 }

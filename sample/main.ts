@@ -1,17 +1,14 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { signFalkorPayload } from 'nestjs-falkor-webhook';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { falkorBodyParserOptions, signFalkorPayload } from 'nestjs-falkor-webhook';
+import { FALKOR_SAMPLE_PAYLOADS } from 'nestjs-falkor-webhook/testing';
 import { AppModule } from './app.module.js';
 import { readSampleConfig } from './sample.config.js';
 
-const SAMPLE_BODY = JSON.stringify({
-  event: 'enrolment.completed',
-  occurredAt: '2026-11-28T10:15:00+00:00',
-  pathway: { id: 'pw_8841', name: 'Onboarding / Safety 101' },
-  user: { id: 'usr_1207', email: 'zoe.muller@example.com' },
-  enrolment: { id: 'enr_55', status: 'completed', progress: 100 },
-});
+/** The docs' example of the Enrolments webhook, as the printed curl sends it. */
+const SAMPLE_BODY = JSON.stringify(FALKOR_SAMPLE_PAYLOADS.enrolments);
 
 async function bootstrap(): Promise<void> {
   const logger = new Logger('Sample');
@@ -22,12 +19,17 @@ async function bootstrap(): Promise<void> {
         'Set FALKOR_WEBHOOK_SECRET to your webhook secret before receiving real deliveries.',
     );
   }
-  const app = await NestFactory.create(AppModule.register(config.secret), { rawBody: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config.secret), {
+    rawBody: true,
+  });
+  // The webhook route gets its deliveries as exact bytes, whatever their Content-Type, up to 8 MiB:
+  // a delivery may be a snapshot of the whole pathway (5,000 enrolments are about 1.5 MB).
+  app.useBodyParser('raw', falkorBodyParserOptions());
   app.enableShutdownHooks();
   await app.listen(config.port);
   const url = `http://localhost:${config.port}/webhooks/falkor`;
   logger.log(`Receiving Falkor webhooks at POST ${url}`);
-  logger.log('Send it a signed delivery from another terminal:');
+  logger.log("Send it the docs' Enrolments example, signed, from another terminal:");
   process.stdout.write(
     `\ncurl -i -X POST ${url} -H 'Content-Type: application/json' ` +
       `-H 'Falkor-Webhook-Signature: ${signFalkorPayload(SAMPLE_BODY, config.secret)}' ` +
@@ -36,7 +38,7 @@ async function bootstrap(): Promise<void> {
   process.stdout.write(
     'or with the CLI' +
       (config.usingDevelopmentSecret ? ':' : ' (with FALKOR_WEBHOOK_SECRET set there too):') +
-      `\n\nnpx falkor-webhook send ${url} --event enrolment.completed` +
+      `\n\nnpx falkor-webhook send ${url} --event enrolments` +
       (config.usingDevelopmentSecret ? ` --secret ${config.secret}` : '') +
       '\n\n',
   );

@@ -11,12 +11,44 @@ export { FalkorWebhook } from './guard/falkor-webhook.decorator.js';
 export { FalkorWebhookGuard } from './guard/falkor-webhook.guard.js';
 export type { FalkorWebhookGuardOptions } from './guard/falkor-webhook.route.js';
 export { FalkorDelivery, getFalkorDelivery } from './guard/falkor-delivery.decorator.js';
-export * from './events/common.events.js';
-export * from './events/enrolment.events.js';
-export * from './events/activity.events.js';
-export * from './events/attendance.events.js';
-export * from './events/reward.events.js';
-export * from './events/event-catalog.js';
+export { FalkorPathwayDto } from './events/pathway.dto.js';
+export { FalkorLearnerDto } from './events/learner.dto.js';
+export {
+  FalkorEnrolmentDto,
+  FalkorEnrolmentsDataDto,
+  FalkorEnrolmentsPayloadDto,
+  FalkorEnrolmentStatusDto,
+} from './events/enrolments.dto.js';
+export {
+  FalkorAttendeeDto,
+  FalkorEventDto,
+  FalkorEventsDataDto,
+  FalkorEventsPayloadDto,
+} from './events/events.dto.js';
+export {
+  FalkorRewardDto,
+  FalkorRewardsDataDto,
+  FalkorRewardsPayloadDto,
+  FalkorVoucherDto,
+} from './events/rewards.dto.js';
+export type { FalkorOptional } from './events/field.rules.js';
+export {
+  FALKOR_ATTENDEE_STATES,
+  FALKOR_ENROLMENT_STATES,
+  FALKOR_UNLIMITED,
+  FALKOR_VOUCHER_STATES,
+  type FalkorAttendeeState,
+  type FalkorDocumentedString,
+  type FalkorEnrolmentState,
+  type FalkorVoucherState,
+} from './events/documented.values.js';
+export {
+  FALKOR_EVENT_CATALOG,
+  FALKOR_EVENT_TYPES,
+  type FalkorEventDtoClass,
+  type FalkorEventMap,
+  type FalkorEventType,
+} from './events/event-catalog.js';
 export { validateFalkorPayload } from './events/event-validator.js';
 export type { FalkorDeliveryInfo, FalkorWebhookEvent } from './events/falkor-webhook.event.js';
 export {
@@ -41,6 +73,10 @@ export {
 } from './module/falkor-webhook.module-definition.js';
 export { DEFAULT_FALKOR_MAX_BODY_BYTES } from './module/falkor-webhook.settings.js';
 export { FalkorWebhookModule } from './module/falkor-webhook.module.js';
+export {
+  falkorBodyParserOptions,
+  type FalkorBodyParserOptions,
+} from './http/falkor-body-parser.options.js';
 export { FalkorWebhookService, type FalkorWebhookReceipt } from './http/falkor-webhook.service.js';
 export type {
   FalkorDeduplicationStore,

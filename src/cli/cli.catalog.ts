@@ -5,6 +5,13 @@ import { CliUsageError } from './cli.errors.js';
 /** The event types of the catalog, each with a sample payload. */
 export const CLI_EVENT_TYPES = Object.keys(FALKOR_SAMPLE_PAYLOADS) as readonly FalkorEventType[];
 
+/** What each webhook of the platform reports, as its docs page says. */
+export const CLI_EVENT_SUMMARIES: Readonly<Record<FalkorEventType, string>> = {
+  enrolments: 'Enrolments: a learner starts or completes a pathway, or their progress changes',
+  events: 'Classroom & Events: a learner registers for, or checks in to, an activity',
+  rewards: 'Rewards: a learner obtains a reward voucher on a pathway',
+};
+
 /**
  * Checks that an event type is in the catalog.
  *

@@ -1,20 +1,21 @@
 import { parseArgs } from 'node:util';
 import { FALKOR_SAMPLE_PAYLOADS } from '../testing/falkor-sample.payloads.js';
 import { parseCliArgs } from './cli.args.js';
-import { catalogEventType, CLI_EVENT_TYPES } from './cli.catalog.js';
+import { catalogEventType, CLI_EVENT_SUMMARIES, CLI_EVENT_TYPES } from './cli.catalog.js';
 import { CLI_EXIT_CODES, type CliCommand } from './cli.command.js';
 import { CliUsageError } from './cli.errors.js';
 
 const HELP = `Usage: falkor-webhook events [<type>]
 
-Lists the event types of the catalog with a sample payload of each. With a type, prints only
-its sample as JSON, e.g. to edit it and send it with send --file.
+Lists the event types of the catalog, one line each: the platform's three webhooks. With a type,
+prints the docs' example delivery of that type as JSON, e.g. to edit it and send it with
+send --file.
 
 Options:
   -h, --help                show this help
 
 Example:
-  falkor-webhook events enrolment.completed > payload.json
+  falkor-webhook events enrolments > payload.json
 `;
 
 /**
@@ -22,7 +23,7 @@ Example:
  */
 export const eventsCommand: CliCommand = {
   name: 'events',
-  summary: 'list the event types with a sample payload of each',
+  summary: 'list the event types, or print the sample delivery of one',
   help: HELP,
   async run(args, io) {
     const { positionals } = parseCliArgs(() =>
@@ -36,10 +37,11 @@ export const eventsCommand: CliCommand = {
       io.stdout(`${JSON.stringify(FALKOR_SAMPLE_PAYLOADS[type], null, 2)}\n`);
       return CLI_EXIT_CODES.ok;
     }
+    const width = Math.max(...CLI_EVENT_TYPES.map((type) => type.length));
     io.stdout(
-      CLI_EVENT_TYPES.map(
-        (type) => `${type}\n${JSON.stringify(FALKOR_SAMPLE_PAYLOADS[type], null, 2)}\n`,
-      ).join('\n'),
+      CLI_EVENT_TYPES.map((type) => `${type.padEnd(width)}  ${CLI_EVENT_SUMMARIES[type]}\n`).join(
+        '',
+      ),
     );
     return CLI_EXIT_CODES.ok;
   },

@@ -11,14 +11,15 @@ import { formatDeliverySummary, summariseDeliveries } from './latency.summary.js
 import { progressReporter } from './progress.reporter.js';
 import { DEFAULT_SEND_TIMEOUT_MS, parseSendOptions, type SendOptions } from './send.options.js';
 
-const HELP = `Usage: falkor-webhook send <url> (--event <type> | --file <payload.json>) [options]
+const HELP = `Usage: falkor-webhook send <url> (--event <type> [--pathway <ID>] | --file <payload.json>) [options]
 
 Signs a delivery as the platform does (HMAC-SHA256 of the exact body bytes) and POSTs it.
 Prints the status, the latency and the response body; with --count, progress and a summary.
 
 Options:
-  -e, --event <type>        send the sample payload of this event type (see: falkor-webhook events)
-  -f, --file <path>         send this file's exact bytes instead
+  -e, --event <type>        send the docs' example delivery of this type (see: falkor-webhook events)
+      --pathway <ID>        with --event, set the sample's data.pathway.ID
+  -f, --file <path>         send this file's exact bytes instead (a captured real delivery)
   -s, --secret <secret>     the webhook secret (default: $${SECRET_ENV_VARIABLE})
   -p, --platform <name>     sign in the <name>-Webhook-Signature header (default: Falkor)
   -n, --count <n>           send n deliveries and print a summary (status counts, p50/p99 latency)
@@ -29,14 +30,17 @@ Options:
 Exit code: 0 when every delivery got a 2xx, 1 otherwise, 2 on wrong usage or input.
 
 Example:
-  falkor-webhook send http://localhost:3000/webhooks/falkor --event enrolment.completed --secret s3cret
+  falkor-webhook send http://localhost:3000/webhooks/falkor --event enrolments --secret s3cret
+  falkor-webhook send http://localhost:3000/webhooks/falkor --file delivery.json --secret s3cret
 `;
 
 async function deliveryRequest(options: SendOptions, io: CliIo): Promise<DeliveryRequest> {
   if ('event' in options.payload) {
-    const delivery = createFalkorDelivery(options.payload.event, {
+    const { event, pathway } = options.payload;
+    const delivery = createFalkorDelivery(event, {
       secret: options.secret,
       platformName: options.platform,
+      ...(pathway === undefined ? {} : { overrides: { data: { pathway: { ID: pathway } } } }),
     });
     return {
       url: options.url,

@@ -14,8 +14,10 @@ export const DEFAULT_SEND_TIMEOUT_MS = 10_000;
 export interface SendOptions {
   /** The webhook URL. */
   readonly url: URL;
-  /** The sample payload of an event type, or a file whose exact bytes are sent. */
-  readonly payload: { readonly event: FalkorEventType } | { readonly file: string };
+  /** The sample payload of an event type (for a pathway), or a file whose exact bytes are sent. */
+  readonly payload:
+    | { readonly event: FalkorEventType; readonly pathway?: string }
+    | { readonly file: string };
   /** The secret to sign with. */
   readonly secret: string;
   /** The platform whose signature header is sent. */
@@ -60,6 +62,7 @@ export function parseSendOptions(args: readonly string[], env: CliIo['env']): Se
       options: {
         event: { type: 'string', short: 'e' },
         file: { type: 'string', short: 'f' },
+        pathway: { type: 'string' },
         secret: { type: 'string', short: 's' },
         platform: { type: 'string', short: 'p' },
         count: { type: 'string', short: 'n' },
@@ -71,13 +74,13 @@ export function parseSendOptions(args: readonly string[], env: CliIo['env']): Se
   if (positionals.length !== 1) {
     throw new CliUsageError(
       positionals.length === 0
-        ? 'send needs the webhook URL, e.g. falkor-webhook send http://localhost:3000/webhooks/falkor --event enrolment.completed'
+        ? 'send needs the webhook URL, e.g. falkor-webhook send http://localhost:3000/webhooks/falkor --event enrolments'
         : `send takes one URL, got ${positionals.length}: ${positionals.join(' ')}`,
     );
   }
   if (values.event !== undefined && values.file !== undefined) {
     throw new CliUsageError(
-      '--event and --file exclude each other: the file is sent as it is, its "event" field names its type.',
+      '--event and --file exclude each other: the file is sent as it is, its "type" field names its type.',
     );
   }
   if (values.event === undefined && values.file === undefined) {
@@ -85,13 +88,24 @@ export function parseSendOptions(args: readonly string[], env: CliIo['env']): Se
       'Say what to send: --event <type> for a sample, or --file <payload.json>.',
     );
   }
+  if (values.file !== undefined && values.pathway !== undefined) {
+    throw new CliUsageError(
+      '--pathway sets data.pathway.ID of a sample: with --file, the file is sent as it is.',
+    );
+  }
+  if (values.pathway === '') {
+    throw new CliUsageError('--pathway needs the pathway ID, e.g. --pathway FA-HCPG-06RF.');
+  }
   const count = positiveInteger('count', values.count, 1);
   return {
     url: webhookUrl(positionals[0]),
     payload:
       values.file !== undefined
         ? { file: values.file }
-        : { event: catalogEventType(values.event as string) },
+        : {
+            event: catalogEventType(values.event as string),
+            ...(values.pathway === undefined ? {} : { pathway: values.pathway }),
+          },
     secret: resolveSecrets(values.secret === undefined ? undefined : [values.secret], env)[0],
     platform: platformName(values.platform),
     count,

@@ -1,3 +1,5 @@
+import { printableFalkorValue } from '../logging/printable.text.js';
+
 /**
  * Why a delivery was refused, as a stable machine-readable code.
  */
@@ -81,7 +83,7 @@ export class FalkorPayloadError extends FalkorWebhookError {
  * One property of a payload that failed its DTO's rules.
  */
 export interface FalkorValidationIssue {
-  /** Dotted path of the property, e.g. `enrolment.status` or `items.0.id`. */
+  /** Dotted path of the property, e.g. `data.pathway.ID` or `data.enrolments.1.email`. */
   readonly property: string;
   /** The failed rules, keyed by rule name, with class-validator's messages. */
   readonly constraints: Readonly<Record<string, string>>;
@@ -141,7 +143,7 @@ export class FalkorBodyTooLargeError extends FalkorWebhookError {
 }
 
 /**
- * The request's content type is not JSON (415).
+ * The request's content type cannot carry a JSON body (415).
  */
 export class FalkorUnsupportedMediaTypeError extends FalkorWebhookError {
   /**
@@ -151,9 +153,9 @@ export class FalkorUnsupportedMediaTypeError extends FalkorWebhookError {
     super(
       415,
       'unsupported_media_type',
-      `Webhook deliveries must be sent as "Content-Type: application/json"; got ${
-        contentType ? `"${contentType}"` : 'none'
-      }.`,
+      'Webhook deliveries are JSON: send them with no Content-Type or as application/json, ' +
+        'application/*+json, text/json, text/plain or application/x-www-form-urlencoded; got ' +
+        `${printableFalkorValue(contentType)}.`,
     );
   }
 }

@@ -1,16 +1,16 @@
 import type { ClassConstructor } from 'class-transformer';
-import { ActivityCompletedDto } from './activity.events.js';
-import { AttendanceCheckedInDto, AttendanceRegisteredDto } from './attendance.events.js';
-import { EnrolmentCompletedDto, EnrolmentCreatedDto } from './enrolment.events.js';
-import { RewardUnlockedDto } from './reward.events.js';
+import { FalkorEnrolmentsPayloadDto } from './enrolments.dto.js';
+import { FalkorEventsPayloadDto } from './events.dto.js';
+import { FalkorRewardsPayloadDto } from './rewards.dto.js';
 
 /**
- * Maps each event type to the payload its listeners receive. Add your own types (with their DTOs in
- * the module's `events` option) by augmenting this interface:
+ * Maps each event type to the payload its listeners receive: the platform's three webhooks,
+ * named by the `type` their deliveries carry. Add your own types (with their DTOs in the module's
+ * `events` option) by augmenting this interface:
  *
  * ```ts
  * declare module 'nestjs-falkor-webhook' {
- *   interface FalkorEventMap { 'course.archived': CourseArchivedDto }
+ *   interface FalkorEventMap { certificates: CertificatesPayloadDto }
  * }
  * ```
  *
@@ -18,12 +18,9 @@ import { RewardUnlockedDto } from './reward.events.js';
  * catalog class's interface, so that listeners see them.
  */
 export interface FalkorEventMap {
-  'enrolment.created': EnrolmentCreatedDto;
-  'enrolment.completed': EnrolmentCompletedDto;
-  'activity.completed': ActivityCompletedDto;
-  'attendance.registered': AttendanceRegisteredDto;
-  'attendance.checked_in': AttendanceCheckedInDto;
-  'reward.unlocked': RewardUnlockedDto;
+  enrolments: FalkorEnrolmentsPayloadDto;
+  events: FalkorEventsPayloadDto;
+  rewards: FalkorRewardsPayloadDto;
 }
 
 /** Every event type of the catalog (and of any augmentation of {@link FalkorEventMap}). */
@@ -33,18 +30,15 @@ export type FalkorEventType = keyof FalkorEventMap & string;
 export type FalkorEventDtoClass = ClassConstructor<object>;
 
 /**
- * The built-in catalog: the DTO class of each event type.
+ * The built-in catalog: the DTO class of each of the platform's webhooks.
  */
 export const FALKOR_EVENT_CATALOG: Readonly<Record<string, FalkorEventDtoClass>> = Object.freeze({
-  'enrolment.created': EnrolmentCreatedDto,
-  'enrolment.completed': EnrolmentCompletedDto,
-  'activity.completed': ActivityCompletedDto,
-  'attendance.registered': AttendanceRegisteredDto,
-  'attendance.checked_in': AttendanceCheckedInDto,
-  'reward.unlocked': RewardUnlockedDto,
+  enrolments: FalkorEnrolmentsPayloadDto,
+  events: FalkorEventsPayloadDto,
+  rewards: FalkorRewardsPayloadDto,
 });
 
-/** The event types of the built-in catalog. */
+/** The event types of the built-in catalog: `enrolments`, `events`, `rewards`. */
 export const FALKOR_EVENT_TYPES = Object.freeze(
   Object.keys(FALKOR_EVENT_CATALOG),
 ) as readonly FalkorEventType[];

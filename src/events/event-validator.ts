@@ -4,14 +4,13 @@ import {
   FalkorValidationError,
   type FalkorValidationIssue,
 } from '../errors/falkor-webhook.errors.js';
-import { isCheckableWith, passesFalkorRules } from './payload.checker.js';
-import { transformFalkorPayload } from './payload.transformer.js';
+import type { FalkorDtoClass } from './field.rules.js';
+import { FALKOR_PLAN_DECLINED, falkorPayloadPlan } from './payload.plan.js';
 
 const DEFAULT_VALIDATOR_OPTIONS: ValidatorOptions = {
   forbidUnknownValues: true,
   validationError: { target: false, value: false },
 };
-const DEFAULTS_CHECKABLE = isCheckableWith(DEFAULT_VALIDATOR_OPTIONS);
 
 function collectIssues(
   errors: readonly ValidationError[],
@@ -35,9 +34,9 @@ function withDefaults(options: ValidatorOptions | undefined): ValidatorOptions {
 }
 
 /**
- * The straightforward path: class-transformer's `plainToInstance`, then class-validator's
- * `validate` (asynchronous constraints included). It decides every delivery the fast path does
- * not accept, and gives the errors of an invalid one.
+ * The stock path: class-transformer's `plainToInstance`, then class-validator's `validate`
+ * (asynchronous constraints included). It decides every delivery the compiled plan declines, and
+ * gives the errors of an invalid one.
  *
  * @throws FalkorValidationError listing every failing property path
  */
@@ -56,29 +55,9 @@ export async function validateFalkorPayloadStraight<T extends object>(
 }
 
 /**
- * The fast path: the same transformation and the same constraints as the straightforward path,
- * with each class's metadata looked up once, synchronously.
- *
- * @returns the validated instance, or `undefined` when the payload is invalid or needs the
- * straightforward path to decide (asynchronous constraints, `@Transform` and other decorators the
- * fast path leaves to class-transformer, options that change what is accepted)
- */
-export function fastFalkorPayload<T extends object>(
-  dto: ClassConstructor<T>,
-  body: Record<string, unknown>,
-  options?: ValidatorOptions,
-): T | undefined {
-  const effective = withDefaults(options);
-  if (options ? !isCheckableWith(effective) : !DEFAULTS_CHECKABLE) {
-    return undefined;
-  }
-  const instance = transformFalkorPayload(dto as new () => T, body);
-  return instance !== undefined && passesFalkorRules(instance, effective) ? instance : undefined;
-}
-
-/**
- * {@link validateFalkorPayload} without a promise when none is needed: the instance itself when the
- * fast path accepts the payload, otherwise a promise of the straightforward path's answer.
+ * {@link validateFalkorPayload} without a promise when none is needed: a catalog DTO's compiled
+ * plan gives the instance of a valid payload at once; anything the plan declines (an invalid
+ * payload, a DTO of the user's, `validatorOptions`) gets a promise of the stock path's answer.
  *
  * @throws FalkorValidationError (through the promise) listing every failing property path
  */
@@ -88,19 +67,21 @@ export function checkFalkorPayload<T extends object>(
   body: Record<string, unknown>,
   options?: ValidatorOptions,
 ): T | Promise<T> {
-  return (
-    fastFalkorPayload(dto, body, options) ??
-    validateFalkorPayloadStraight(dto, eventType, body, options)
-  );
+  const plan = options === undefined ? falkorPayloadPlan(dto as FalkorDtoClass) : undefined;
+  const built = plan?.(body);
+  return built === undefined || built === FALKOR_PLAN_DECLINED
+    ? validateFalkorPayloadStraight(dto, eventType, body, options)
+    : (built as T);
 }
 
 /**
  * Transforms a parsed body into an instance of its DTO class and validates it with
  * class-validator, nested objects included. Properties the DTO does not declare are kept.
  *
- * A valid payload of plain `@Type`/class-validator DTOs is accepted by a fast path that looks each
- * class's metadata up once; anything else (and every invalid payload) goes through
- * `plainToInstance` and `validate`, which decide and describe the errors.
+ * A valid payload of a catalog DTO is built by a plan compiled once per class from the catalog's
+ * own field rules; anything else (a DTO of yours, `validatorOptions`, every invalid payload) goes
+ * through `plainToInstance` and `validate`, which decide and describe the errors. Values the
+ * platform's docs do not list are not checked here: the module's route does that.
  *
  * @param dto - the DTO class of the event type
  * @param eventType - the event type, for the error message

@@ -1,4 +1,4 @@
-import { isEmail, isISO8601, isURL } from 'class-validator';
+import { isEmail, isISO8601 } from 'class-validator';
 
 /**
  * The usual shape of a timestamp, `2026-11-28T10:15:00Z` or with a fraction and an offset
@@ -13,15 +13,6 @@ const PLAIN_EMAIL =
   /^[A-Za-z0-9_+-]{1,64}(?:\.[A-Za-z0-9_+-]{1,64})*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 const LOCAL_PART_MAX = 64;
 const EMAIL_MAX = 254;
-
-/**
- * An `http(s)` URL with a host name whose last label starts with a letter, an optional port, and
- * a path, query and fragment of unreserved, sub-delimiter, `%`, `:`, `/`, `?` and `#` characters.
- */
-const PLAIN_URL =
-  /^https?:\/\/(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?::(\d{1,5}))?(?:[/?#][A-Za-z0-9\-._~!$&'()*+,;=:%/?#]*)?$/;
-const URL_MAX = 2084;
-const PORT_MAX = 65535;
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -54,25 +45,6 @@ export function isPlainEmail(value: string): boolean {
 }
 
 /**
- * Whether a string is a plain `http(s)` URL within the length limit: each such string is a URL for
- * class-validator's `isURL` with `require_tld: false`.
- *
- * @param value - the string to check
- */
-export function isPlainUrl(value: string): boolean {
-  if (value.length > URL_MAX) {
-    return false;
-  }
-  const match = PLAIN_URL.exec(value);
-  return match !== null && (match[1] === undefined || isPort(match[1]));
-}
-
-function isPort(digits: string): boolean {
-  const port = Number(digits);
-  return port > 0 && port <= PORT_MAX;
-}
-
-/**
  * Whether a value is a strict ISO 8601 date string, as class-validator's
  * `isISO8601(value, { strict: true })` decides: the usual RFC 3339 shape is recognised at once,
  * any other string is left to class-validator.
@@ -85,23 +57,15 @@ export function isFalkorTimestamp(value: unknown): boolean {
   );
 }
 
+/** The docs' own example has `test2@example`: a host without a top-level domain is documented. */
+const EMAIL_OPTIONS = { require_tld: false };
+
 /**
- * Whether a value is an e-mail address, as class-validator's `isEmail(value)` decides with its
- * default options: a plain ASCII address is recognised at once, any other string is left to
- * class-validator.
+ * Whether a value is an e-mail address, as class-validator's `isEmail(value, { require_tld: false })`
+ * decides: a plain ASCII address is recognised at once, any other string is left to class-validator.
  *
  * @param value - the value to check
  */
 export function isFalkorEmail(value: unknown): boolean {
-  return typeof value === 'string' && (isPlainEmail(value) || isEmail(value));
-}
-
-/**
- * Whether a value is a URL, as class-validator's `isURL(value, { require_tld: false })` decides: a
- * plain `http(s)` URL is recognised at once, any other string is left to class-validator.
- *
- * @param value - the value to check
- */
-export function isFalkorUrl(value: unknown): boolean {
-  return typeof value === 'string' && (isPlainUrl(value) || isURL(value, { require_tld: false }));
+  return typeof value === 'string' && (isPlainEmail(value) || isEmail(value, EMAIL_OPTIONS));
 }

@@ -15,6 +15,7 @@ import {
   FalkorUnknownEventError,
 } from '../errors/falkor-webhook.errors.js';
 import type { FalkorEventType } from '../events/event-catalog.js';
+import { FalkorValueDrift } from '../events/drift.reporter.js';
 import { checkFalkorPayload } from '../events/event-validator.js';
 import type { FalkorWebhookEvent } from '../events/falkor-webhook.event.js';
 import { FalkorEventDispatcher } from '../listeners/falkor-event.dispatcher.js';
@@ -26,6 +27,7 @@ import {
   type FalkorVerifiedRequest,
 } from '../verification/request-verifier.js';
 import { falkorVerifiedMessage } from '../verification/verification.messages.js';
+import { printableFalkorValue } from '../logging/printable.text.js';
 import { falkorRefusal } from './falkor-webhook.refusal.js';
 
 /**
@@ -57,6 +59,7 @@ export class FalkorWebhookService
   private readonly reportedTypes = new Set<string>();
   private readonly inFlight = new FalkorInFlightDeliveries();
   private readonly deduplicator: FalkorDeduplicator | undefined;
+  private readonly values: FalkorValueDrift;
 
   constructor(
     @Inject(FALKOR_WEBHOOK_SETTINGS) private readonly settings: FalkorWebhookSettings,
@@ -64,6 +67,9 @@ export class FalkorWebhookService
   ) {
     this.deduplicator =
       settings.deduplication && new FalkorDeduplicator(settings.deduplication, this.logger);
+    this.values = new FalkorValueDrift(settings.strictValues, (message) =>
+      this.logger.warn(message),
+    );
   }
 
   /** Logs the configuration warnings found at start-up. */
@@ -124,8 +130,8 @@ export class FalkorWebhookService
     const type = this.settings.resolveEventType(body, request);
     if (typeof type !== 'string' || type.length === 0) {
       throw new FalkorPayloadError(
-        'The payload names no event type: the body needs a string "event" field (or adapt the ' +
-          '"resolveEventType" option).',
+        'The payload names no event type: the body needs a string "type" field, as the ' +
+          'platform sends it (or adapt the "resolveEventType" option).',
       );
     }
     const dto = this.settings.dtos.get(type);
@@ -135,12 +141,13 @@ export class FalkorWebhookService
       }
       this.reportOnce(
         type,
-        `Acknowledged a delivery of unknown event type "${type}" without dispatching it: add a DTO ` +
-          'for it in the "events" option to receive it.',
+        `Acknowledged a delivery of unknown event type ${printableFalkorValue(type)} without ` +
+          'dispatching it: add a DTO for it in the "events" option to receive it.',
       );
       return { received: true, type, listeners: 0 };
     }
     const payload = await checkFalkorPayload(dto, type, body, this.settings.validatorOptions);
+    this.values.check(type, payload);
     const event = {
       type: type as FalkorEventType,
       payload,
@@ -165,17 +172,19 @@ export class FalkorWebhookService
     if (listeners === 0) {
       this.reportOnce(
         type,
-        `No @OnFalkorEvent listener handles "${type}"; its deliveries are acknowledged.`,
+        `No @OnFalkorEvent listener handles ${printableFalkorValue(type)}; its deliveries are ` +
+          'acknowledged.',
       );
     }
     return { received: true, type, listeners };
   }
 
   private reportOnce(type: string, message: string): void {
-    if (this.reportedTypes.has(type) || this.reportedTypes.size >= MAX_REMEMBERED_TYPES) {
+    const key = printableFalkorValue(type);
+    if (this.reportedTypes.has(key) || this.reportedTypes.size >= MAX_REMEMBERED_TYPES) {
       return;
     }
-    this.reportedTypes.add(type);
+    this.reportedTypes.add(key);
     this.logger.warn(message);
   }
 }

@@ -31,7 +31,7 @@ export class FalkorListenerOutcome {
 
 /**
  * The event-emitter name under which deliveries of an event type are emitted, e.g.
- * `falkor.enrolment.completed`; use it with `@OnEvent()` to observe deliveries without taking part
+ * `falkor.enrolments`; use it with `@OnEvent()` to observe deliveries without taking part
  * in their acknowledgement.
  *
  * @param type - the Falkor event type

@@ -1,9 +1,11 @@
-import { Injectable, Logger, type OnModuleInit, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit, Optional } from '@nestjs/common';
 import { ContextIdFactory, DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { FalkorConfigurationError } from '../errors/falkor-webhook.errors.js';
 import type { FalkorWebhookEvent } from '../events/falkor-webhook.event.js';
+import { FALKOR_WEBHOOK_SETTINGS } from '../module/falkor-webhook.constants.js';
+import type { FalkorWebhookSettings } from '../module/falkor-webhook.settings.js';
 import {
   FALKOR_LISTENER_METADATA,
   type FalkorListenerMetadata,
@@ -61,6 +63,7 @@ export class FalkorListenerRegistry implements OnModuleInit {
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly moduleRef: ModuleRef,
+    @Inject(FALKOR_WEBHOOK_SETTINGS) private readonly settings: FalkorWebhookSettings,
     @Optional() private readonly emitter?: EventEmitter2,
   ) {
     this.requireEmitter();
@@ -111,6 +114,9 @@ export class FalkorListenerRegistry implements OnModuleInit {
       return;
     }
     const name = `${(wrapper.metatype as { name?: string } | undefined)?.name ?? wrapper.name}.${key}`;
+    for (const type of subscriptions.flatMap((subscription) => subscription.types)) {
+      this.requireDto(name, type);
+    }
     const isStatic = wrapper.isDependencyTreeStatic();
     if (!isStatic) {
       requestScopedEmitters.add(emitter);
@@ -128,6 +134,19 @@ export class FalkorListenerRegistry implements OnModuleInit {
       }
     }
     this.logger.debug(`${name} listens to ${subscriptions.flatMap((s) => s.types).join(', ')}`);
+  }
+
+  /** A listener of a type without a DTO would never run: that is a start-up error. */
+  private requireDto(listener: string, type: string): void {
+    if (this.settings.dtos.has(type)) {
+      return;
+    }
+    throw new FalkorConfigurationError(
+      `@OnFalkorEvent(${JSON.stringify(type)}) on ${listener}: no DTO handles ${JSON.stringify(type)}, ` +
+        `so no delivery would ever reach it. Listen to one of ${[...this.settings.dtos.keys()].join(', ')}, ` +
+        `or add its DTO: FalkorWebhookModule.forRoot({ events: { ${JSON.stringify(type)}: YourPayloadDto } }) ` +
+        "and declare it in FalkorEventMap (declare module 'nestjs-falkor-webhook').",
+    );
   }
 
   private staticListener(

@@ -30,8 +30,8 @@ export interface FalkorListenerMetadata {
  *
  * @example
  * ```ts
- * @OnFalkorEvent('enrolment.completed')
- * async issue(event: FalkorWebhookEvent<'enrolment.completed'>) { ... }
+ * @OnFalkorEvent('enrolments')
+ * async issue(event: FalkorWebhookEvent<'enrolments'>) { ... }
  * ```
  *
  * @param type - an event type, or a list of them

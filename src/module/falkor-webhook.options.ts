@@ -44,7 +44,7 @@ export type FalkorSecretResolver = (
 
 /**
  * What to do with a delivery whose event type is not in the catalog.
- * `acknowledge`: answer 200 and log it (the platform does not redeliver); `reject`: answer 400.
+ * `acknowledge`: answer 200 and log it once; `reject`: answer 400.
  */
 export type FalkorUnknownEventPolicy = 'acknowledge' | 'reject';
 
@@ -63,17 +63,24 @@ export interface FalkorWebhookModuleOptions {
    * Default `'Falkor'`.
    */
   platformName?: string | readonly string[];
-  /** DTO classes that replace the catalog's or add event types: `{ 'reward.unlocked': MyRewardDto }`. */
+  /** DTO classes that replace the catalog's or add event types: `{ rewards: MyRewardsPayloadDto }`. */
   events?: Readonly<Record<string, FalkorEventDtoClass>>;
-  /** Finds a delivery's event type. Default: the body's `event` field. */
+  /** Finds a delivery's event type. Default: the body's `type` field, as the platform sends it. */
   resolveEventType?: (
     body: Readonly<Record<string, unknown>>,
     request: FalkorWebhookRequest,
   ) => string | undefined;
   /** What to do with event types that have no DTO. Default `'acknowledge'`. */
   unknownEvents?: FalkorUnknownEventPolicy;
-  /** Largest body accepted, in bytes; larger ones get 413 before any HMAC work. Default 1 MiB. */
+  /** Largest body accepted, in bytes; larger ones get 413 before any HMAC work. Default 8 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Refuse (400) a delivery holding a value the platform's docs do not list: a state outside the
+   * documented ones, a progress outside 0–100, a timestamp that is not ISO 8601, an address that
+   * is not an e-mail. Default `false`: such deliveries are dispatched as they came, and each
+   * distinct value is logged once.
+   */
+  strictValues?: boolean;
   /** class-validator options merged over the module's defaults. */
   validatorOptions?: ValidatorOptions;
   /**

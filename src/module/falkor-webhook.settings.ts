@@ -29,6 +29,8 @@ export interface FalkorWebhookSettings extends FalkorVerificationSettings {
   readonly unknownEvents: FalkorUnknownEventPolicy;
   /** class-validator options. */
   readonly validatorOptions: FalkorWebhookModuleOptions['validatorOptions'];
+  /** Whether values the docs do not list refuse a delivery. */
+  readonly strictValues: boolean;
   /** Warnings found while preparing the settings, for the start-up log. */
   readonly warnings: readonly string[];
   /** The prepared `deduplication` option; `undefined` when it is off. */
@@ -42,8 +44,8 @@ function fail(message: string): never {
   throw new FalkorConfigurationError(`${MODULE}: ${message}`);
 }
 
-function eventFieldOf(body: Readonly<Record<string, unknown>>): string | undefined {
-  return typeof body.event === 'string' ? body.event : undefined;
+function typeFieldOf(body: Readonly<Record<string, unknown>>): string | undefined {
+  return typeof body.type === 'string' ? body.type : undefined;
 }
 
 function prepareDtos(events: FalkorWebhookModuleOptions['events']) {
@@ -76,6 +78,9 @@ export function prepareFalkorWebhookSettings(
       `"unknownEvents" must be "acknowledge" or "reject", got ${JSON.stringify(unknownEvents)}.`,
     );
   }
+  if (options.strictValues !== undefined && typeof options.strictValues !== 'boolean') {
+    fail(`"strictValues" must be true or false, got ${JSON.stringify(options.strictValues)}.`);
+  }
   if (options.resolveEventType !== undefined && typeof options.resolveEventType !== 'function') {
     fail('"resolveEventType" must be a function (body, request) => string | undefined.');
   }
@@ -84,9 +89,10 @@ export function prepareFalkorWebhookSettings(
     ...prepareFalkorSecrets(options.secret, MODULE),
     maxBodyBytes,
     dtos: prepareDtos(options.events),
-    resolveEventType: options.resolveEventType ?? eventFieldOf,
+    resolveEventType: options.resolveEventType ?? typeFieldOf,
     unknownEvents,
     validatorOptions: options.validatorOptions,
+    strictValues: options.strictValues ?? false,
     deduplication: prepareFalkorDeduplication(options.deduplication),
   };
 }

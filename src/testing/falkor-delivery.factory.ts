@@ -33,7 +33,7 @@ export interface SignedFalkorDelivery {
  * Builds a delivery of an event type signed exactly as the platform signs it: HMAC-SHA256 over
  * the exact body bytes with the secret, as `sha256=<hex>` in the `<platformName>-Webhook-Signature`
  * header. The payload is the type's sample payload with the overrides merged over it (a type
- * without a sample starts from `{ event: type }`).
+ * without a sample starts from `{ type }`).
  *
  * @param type - the event type
  * @param options - overrides, secret and platform

@@ -26,7 +26,7 @@ function webhookServiceOf(app: INestApplicationContext): FalkorWebhookService {
  *
  * @param app - an application or testing module that imports `FalkorWebhookModule`
  * @param type - the event type
- * @param payload - the payload (default: the type's sample payload); its `event` field defaults to `type`
+ * @param payload - the payload (default: the type's sample payload); its `type` field defaults to `type`
  * @returns the receipt the route would answer with
  * @throws FalkorValidationError, FalkorListenerError, or another FalkorWebhookError, as the route would refuse
  */
@@ -37,7 +37,7 @@ export async function dispatchFalkorEvent(
 ): Promise<FalkorWebhookReceipt> {
   await app.init();
   const service = webhookServiceOf(app);
-  const rawBody = Buffer.from(JSON.stringify({ event: type, ...payload }));
+  const rawBody = Buffer.from(JSON.stringify({ type, ...payload }));
   return service.process(
     { headers: { 'content-type': 'application/json' }, rawBody, params: {} },
     {

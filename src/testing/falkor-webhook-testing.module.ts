@@ -24,7 +24,7 @@ export type FalkorWebhookTestingOptions = Partial<FalkorWebhookModuleOptions> &
  *   imports: [FalkorWebhookTestingModule.forRoot()],
  *   providers: [Certificates],
  * }).compile();
- * await dispatchFalkorEvent(moduleRef, 'enrolment.completed');
+ * await dispatchFalkorEvent(moduleRef, 'enrolments');
  * ```
  */
 @Module({})

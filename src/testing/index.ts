@@ -1,6 +1,11 @@
 export {
   FALKOR_SAMPLE_PAYLOADS,
+  falkorSampleAttendee,
+  falkorSampleEnrolment,
+  falkorSampleEvent,
   falkorSamplePayload,
+  falkorSampleReward,
+  falkorSampleVoucher,
   type FalkorPayloadOverrides,
   type FalkorSamplePayload,
 } from './falkor-sample.payloads.js';

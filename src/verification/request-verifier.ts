@@ -6,6 +6,7 @@ import {
   FalkorUnsupportedMediaTypeError,
 } from '../errors/falkor-webhook.errors.js';
 import type { FalkorWebhookRequest } from '../module/falkor-webhook.options.js';
+import { isUnreadFalkorBody, readFalkorBody } from '../body/body.reader.js';
 import { parseFalkorSignatureHeader } from '../signature/signature-header.js';
 import { matchFalkorSecret, type FalkorSecret } from '../signature/signature.js';
 import type { FalkorSignatureHeader } from './verification.settings.js';
@@ -45,17 +46,31 @@ const RAW_BODY_FIX =
   'app with NestFactory.create(AppModule, { rawBody: true }) (Express and Fastify alike), or mount ' +
   'a raw body parser (e.g. express.raw({ type: "application/json" })) on the webhook route.';
 
+/** Media types a JSON body may be declared with besides `application/<anything>+json`. */
+const JSON_MEDIA_TYPES = new Set([
+  'application/json',
+  'text/json',
+  // The platform documents no Content-Type: a PHP sender that sets none sends one of these.
+  'text/plain',
+  'application/x-www-form-urlencoded',
+]);
+const STRUCTURED_JSON = /^application\/[^/\s]+\+json$/;
+
 /**
- * Whether a Content-Type header names JSON: `application/json`, parameters such as
- * `charset=utf-8` allowed.
+ * Whether a request's Content-Type may carry a signed JSON body: none at all, `application/json`,
+ * `application/*+json`, `text/json`, `text/plain` or `application/x-www-form-urlencoded`,
+ * parameters such as `charset=utf-8` allowed. The platform's docs name none, so the signature,
+ * not the header, says what the body is.
  */
 export function isJsonContentType(contentType: string | undefined): boolean {
-  if (!contentType) {
-    return false;
+  if (contentType === undefined || contentType === '') {
+    return true;
   }
   const semicolon = contentType.indexOf(';');
-  const mediaType = (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim();
-  return mediaType.toLowerCase() === 'application/json';
+  const mediaType = (semicolon === -1 ? contentType : contentType.slice(0, semicolon))
+    .trim()
+    .toLowerCase();
+  return JSON_MEDIA_TYPES.has(mediaType) || STRUCTURED_JSON.test(mediaType);
 }
 
 function rawBodyOf(request: FalkorWebhookRequest): Buffer | undefined {
@@ -76,6 +91,8 @@ const EMPTY_BODY = Buffer.alloc(0);
  * Checks a request in the order that spends the least on a bad one: content type (415), size
  * against the declared and the actual length (413), raw body availability (500, a configuration
  * error), signature header grammar (401), then HMAC over the exact bytes with each secret (401).
+ * A body no parser took (Express leaves `text/plain` and a missing Content-Type to the route) is
+ * read here, up to `maxBodyBytes`.
  *
  * With static secrets everything happens at once; with a secret resolver the HMAC check waits for
  * its answer. Await the result either way: a refusal is thrown, or rejects the promise.
@@ -100,6 +117,11 @@ export function verifyFalkorRequest(
   }
   if (rawBody) {
     return verifyBytes(request, rawBody, settings);
+  }
+  if (isUnreadFalkorBody(request)) {
+    return readFalkorBody(request, settings.maxBodyBytes).then((bytes) =>
+      verifyBytes(request, bytes, settings),
+    );
   }
   if (request.headers['content-length'] === '0') {
     return verifyBytes(request, EMPTY_BODY, settings);

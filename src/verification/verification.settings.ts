@@ -11,8 +11,11 @@ import {
   type FalkorSecrets,
 } from '../signature/signature.js';
 
-/** The default `maxBodyBytes`: 1 MiB. */
-export const DEFAULT_FALKOR_MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * The default `maxBodyBytes`: 8 MiB. The docs do not say whether a delivery holds only the records
+ * that changed or all of the pathway's; a snapshot of 5,000 enrolments is about 1.5 MB.
+ */
+export const DEFAULT_FALKOR_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 /**
  * One signature header that is read.

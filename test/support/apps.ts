@@ -9,9 +9,15 @@ import {
 import request from 'supertest';
 import { NestFactory } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
-import { ExpressAdapter } from '@nestjs/platform-express';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { FalkorWebhookModule, type FalkorWebhookEvent, OnFalkorEvent } from '../../src/index.js';
+import {
+  DEFAULT_FALKOR_MAX_BODY_BYTES,
+  falkorBodyParserOptions,
+  FalkorWebhookModule,
+  type FalkorWebhookEvent,
+  OnFalkorEvent,
+} from '../../src/index.js';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { LoggerService, NestApplicationOptions } from '@nestjs/common';
@@ -66,6 +72,42 @@ export async function createApp(
   return app;
 }
 
+/**
+ * Starts an app with the README's Quick start set-up on an adapter: on Express, the raw body
+ * parser of `falkorBodyParserOptions()` on the webhook route; on Fastify, an 8 MiB body limit and
+ * raw parsers for `text/plain` and any other content type (none included).
+ */
+export async function createQuickStartApp(
+  adapter: AdapterName,
+  imports: (DynamicModule | Type<unknown>)[],
+  providers: readonly Provider[] = [],
+): Promise<INestApplication> {
+  @Module({ imports: [EventEmitterModule.forRoot(), ...imports], providers: [...providers] })
+  class QuickStartAppModule {}
+
+  if (adapter === 'express') {
+    const app = await NestFactory.create<NestExpressApplication>(QuickStartAppModule, {
+      rawBody: true,
+      logger: false,
+    });
+    app.useBodyParser('raw', falkorBodyParserOptions());
+    await app.listen(0, '127.0.0.1');
+    return app;
+  }
+  const app = await NestFactory.create<NestFastifyApplication>(
+    QuickStartAppModule,
+    new FastifyAdapter({
+      bodyLimit: DEFAULT_FALKOR_MAX_BODY_BYTES,
+      connectionTimeout: 30_000,
+      requestTimeout: 30_000,
+    }),
+    { rawBody: true, logger: false },
+  );
+  app.useBodyParser(['text/plain', '*']);
+  await app.listen(0, '127.0.0.1');
+  return app;
+}
+
 /** The module as most tests import it. */
 export function webhookModule(
   options: Partial<Parameters<typeof FalkorWebhookModule.forRoot>[0]> = {},
@@ -78,23 +120,18 @@ export function webhookModule(
 export class RecordingListener {
   readonly received: FalkorWebhookEvent[] = [];
 
-  @OnFalkorEvent(['enrolment.created', 'enrolment.completed'])
-  onEnrolment(event: FalkorWebhookEvent<'enrolment.created' | 'enrolment.completed'>): void {
+  @OnFalkorEvent('enrolments')
+  onEnrolments(event: FalkorWebhookEvent<'enrolments'>): void {
     this.received.push(event);
   }
 
-  @OnFalkorEvent('activity.completed')
-  onActivity(event: FalkorWebhookEvent<'activity.completed'>): void {
+  @OnFalkorEvent('events')
+  onEvents(event: FalkorWebhookEvent<'events'>): void {
     this.received.push(event);
   }
 
-  @OnFalkorEvent(['attendance.registered', 'attendance.checked_in'])
-  onAttendance(event: FalkorWebhookEvent<'attendance.registered' | 'attendance.checked_in'>): void {
-    this.received.push(event);
-  }
-
-  @OnFalkorEvent('reward.unlocked')
-  onReward(event: FalkorWebhookEvent<'reward.unlocked'>): void {
+  @OnFalkorEvent('rewards')
+  onRewards(event: FalkorWebhookEvent<'rewards'>): void {
     this.received.push(event);
   }
 }

@@ -10,27 +10,47 @@ export interface SignatureVector {
   readonly signature: string;
 }
 
-interface VectorFile {
-  readonly cases: readonly {
-    name: string;
-    note: string;
-    secret: string;
-    bodyBase64: string;
-    bodyLength: number;
-    signature: string;
-  }[];
+/** One of the docs' example deliveries, signed by PHP. */
+export interface DocsDeliveryVector extends SignatureVector {
+  /** The delivery's type: `enrolments`, `events` or `rewards`. */
+  readonly type: 'enrolments' | 'events' | 'rewards';
 }
 
-const file = JSON.parse(
-  readFileSync(new URL('../fixtures/falkor-signatures.json', import.meta.url), 'utf8'),
-) as VectorFile;
+interface VectorCase {
+  readonly name: string;
+  readonly note?: string;
+  readonly type?: DocsDeliveryVector['type'];
+  readonly secret: string;
+  readonly bodyBase64: string;
+  readonly bodyLength: number;
+  readonly signature: string;
+}
 
-/** Every reference vector, with its body decoded to the exact bytes. */
-export const signatureVectors: readonly SignatureVector[] = file.cases.map((c) => ({
-  name: c.name,
-  note: c.note,
-  secret: c.secret,
-  body: Buffer.from(c.bodyBase64, 'base64'),
-  bodyLength: c.bodyLength,
-  signature: c.signature,
-}));
+function readCases(file: string): readonly VectorCase[] {
+  return (
+    JSON.parse(readFileSync(new URL(`../fixtures/${file}`, import.meta.url), 'utf8')) as {
+      readonly cases: readonly VectorCase[];
+    }
+  ).cases;
+}
+
+function vectorOf(c: VectorCase): SignatureVector {
+  return {
+    name: c.name,
+    note: c.note ?? '',
+    secret: c.secret,
+    body: Buffer.from(c.bodyBase64, 'base64'),
+    bodyLength: c.bodyLength,
+    signature: c.signature,
+  };
+}
+
+/** Every signature reference vector, with its body decoded to the exact bytes. */
+export const signatureVectors: readonly SignatureVector[] = readCases(
+  'falkor-signatures.json',
+).map(vectorOf);
+
+/** The docs' three example deliveries, each in PHP's default and pretty encodings. */
+export const docsDeliveryVectors: readonly DocsDeliveryVector[] = readCases(
+  'falkor-docs-deliveries.json',
+).map((c) => ({ ...vectorOf(c), type: c.type! }));

@@ -1,35 +1,24 @@
 import { describe, expect, it } from '@jest/globals';
+import { plainToInstance } from 'class-transformer';
+import { IsString } from 'class-validator';
 import {
   FALKOR_EVENT_CATALOG,
   FALKOR_EVENT_TYPES,
+  FalkorEnrolmentsPayloadDto,
   FalkorValidationError,
   validateFalkorPayload,
 } from '../../src/index.js';
-import { FALKOR_SAMPLE_PAYLOADS } from '../../src/testing/index.js';
-
-const REQUIRED: Record<string, string[]> = {
-  'enrolment.created': ['pathway.id', 'enrolment.id', 'enrolment.status'],
-  'enrolment.completed': ['pathway.id', 'enrolment.id', 'enrolment.status'],
-  'activity.completed': ['pathway.id', 'activity.id'],
-  'attendance.registered': ['pathway.id', 'session.id', 'session.kind'],
-  'attendance.checked_in': ['pathway.id', 'session.id', 'session.kind'],
-  'reward.unlocked': ['pathway.id', 'reward.id'],
-};
-const COMMON = ['event', 'occurredAt', 'user.id'];
-
-function without(
-  payload: Readonly<Record<string, unknown>>,
-  path: string,
-): Record<string, unknown> {
-  const copy = structuredClone(payload) as Record<string, unknown>;
-  const [head, tail] = path.split('.');
-  if (tail === undefined) {
-    delete copy[head];
-  } else {
-    delete (copy[head] as Record<string, unknown>)[tail];
-  }
-  return copy;
-}
+import { checkFalkorPayload } from '../../src/events/event-validator.js';
+import { FALKOR_PLAN_DECLINED, falkorPayloadPlan } from '../../src/events/payload.plan.js';
+import {
+  FALKOR_SAMPLE_PAYLOADS,
+  falkorSampleAttendee,
+  falkorSampleEnrolment,
+  falkorSampleEvent,
+  falkorSamplePayload,
+  falkorSampleReward,
+  falkorSampleVoucher,
+} from '../../src/testing/index.js';
 
 async function failingPaths(type: string, body: Record<string, unknown>): Promise<string[]> {
   try {
@@ -41,95 +30,237 @@ async function failingPaths(type: string, body: Record<string, unknown>): Promis
   return [];
 }
 
+/** Sets (or with `undefined`, removes) the value at a dotted path of a copy of `body`. */
+function withValue(body: object, path: string, value: unknown): Record<string, unknown> {
+  const copy = structuredClone(body) as Record<string, unknown>;
+  const keys = path.split('.');
+  const parent = keys
+    .slice(0, -1)
+    .reduce((node, key) => (node as Record<string, unknown>)[key], copy as unknown) as Record<
+    string,
+    unknown
+  >;
+  const last = keys[keys.length - 1];
+  if (value === undefined) {
+    delete parent[last];
+  } else {
+    parent[last] = value;
+  }
+  return copy;
+}
+
+const REQUIRED: Record<string, string[]> = {
+  enrolments: [
+    'data.enrolments.0.email',
+    'data.enrolments.0.status',
+    'data.enrolments.0.status.state',
+  ],
+  events: [
+    'data.events.0.ID',
+    'data.events.0.attendees',
+    'data.events.0.attendees.0.guid',
+    'data.events.0.attendees.0.state',
+  ],
+  rewards: [
+    'data.rewards.0.ID',
+    'data.rewards.0.vouchers',
+    'data.rewards.0.vouchers.0.guid',
+    'data.rewards.0.vouchers.0.state',
+  ],
+};
+
 describe.each(FALKOR_EVENT_TYPES)('the %s DTO', (type) => {
   const sample = FALKOR_SAMPLE_PAYLOADS[type];
 
-  it('accepts the sample payload and returns a DTO instance keeping unknown fields', async () => {
-    const payload = await validateFalkorPayload(FALKOR_EVENT_CATALOG[type], type, {
-      ...sample,
-      platformField: { nested: true },
-    });
+  it("accepts the docs' example as an instance with the wire's field names, keeping unknown fields", async () => {
+    const body = withValue(sample, 'data.pathway.owner', { team: 'L&D' });
+    const payload = (await validateFalkorPayload(FALKOR_EVENT_CATALOG[type], type, {
+      ...body,
+      platformField: [1, { nested: true }],
+    })) as unknown as Record<string, Record<string, unknown>>;
     expect(payload).toBeInstanceOf(FALKOR_EVENT_CATALOG[type]);
-    expect(payload).toMatchObject({ event: type, platformField: { nested: true } });
+    expect(payload).toMatchObject({ type, platformField: [1, { nested: true }] });
+    expect(payload.data.pathway).toMatchObject({ ID: 'FA-HCPG-06RF', owner: { team: 'L&D' } });
   });
 
-  it.each([...COMMON, ...REQUIRED[type]])('requires %s', async (path) => {
-    expect(await failingPaths(type, without(sample, path))).toContain(path);
+  it.each(['type', 'data', 'data.pathway', 'data.pathway.ID', `data.${type}`, ...REQUIRED[type]])(
+    'requires %s',
+    async (path) => {
+      expect(await failingPaths(type, withValue(sample, path, undefined))).toContain(path);
+    },
+  );
+
+  it('accepts an empty list of records', async () => {
+    expect(await failingPaths(type, withValue(sample, `data.${type}`, []))).toEqual([]);
   });
 
-  it('reports nested objects of the wrong shape by path', async () => {
-    expect(await failingPaths(type, { ...sample, user: 'usr_1', occurredAt: 'yesterday' })).toEqual(
-      expect.arrayContaining(['user', 'occurredAt']),
+  it('names a record that is not an object by its index', async () => {
+    const records = [...(sample.data as Record<string, unknown[]>)[type], 'oops'];
+    expect(await failingPaths(type, withValue(sample, `data.${type}`, records))).toEqual(
+      expect.arrayContaining([`data.${type}.${records.length - 1}`]),
     );
   });
 });
 
-describe('optional fields', () => {
-  it.each([
-    ['user.email', { user: { id: 'u', email: 'not-an-email' } }],
-    ['enrolment.progress', { enrolment: { id: 'e', status: 's', progress: 101 } }],
-    ['enrolment.progress', { enrolment: { id: 'e', status: 's', progress: '50' } }],
-    ['enrolment.completedAt', { enrolment: { id: 'e', status: 's', completedAt: '28/11/2026' } }],
-  ])('validates %s when present', async (path, overrides) => {
-    const body = { ...FALKOR_SAMPLE_PAYLOADS['enrolment.completed'], ...overrides };
-    expect(await failingPaths('enrolment.completed', body)).toEqual([path]);
+describe('the structure rules', () => {
+  it('name every failing property by its full path', async () => {
+    const body = falkorSamplePayload('enrolments', {
+      data: {
+        enrolments: [
+          falkorSampleEnrolment(),
+          falkorSampleEnrolment({ email: 42, status: { level: 1.5 } }),
+        ],
+      },
+    });
+    expect(await failingPaths('enrolments', body)).toEqual([
+      'data.enrolments.1.email',
+      'data.enrolments.1.status.level',
+    ]);
+    const events = falkorSamplePayload('events', {
+      data: {
+        events: [
+          falkorSampleEvent({
+            attendees: [falkorSampleAttendee(), falkorSampleAttendee(), { state: 'booked' }],
+          }),
+        ],
+      },
+    });
+    expect(await failingPaths('events', events)).toEqual(['data.events.0.attendees.2.guid']);
   });
 
-  it('accepts only classroom and event sessions', async () => {
-    const body = {
-      ...FALKOR_SAMPLE_PAYLOADS['attendance.registered'],
-      session: { id: 's', kind: 'webinar' },
-    };
-    expect(await failingPaths('attendance.registered', body)).toEqual(['session.kind']);
+  it.each([
+    ['data.pathway', 'FA-1'],
+    ['data.pathway', [{ ID: 'FA-1' }]],
+    ['data.pathway.ID', 7],
+    ['data.enrolments', { 0: falkorSampleEnrolment() }],
+    ['data.enrolments', [[falkorSampleEnrolment()]]],
+    ['data.enrolments.0.status', 'Complete'],
+    ['data.enrolments.0.status.progress', '90'],
+    ['data.enrolments.0.status.timestamp', 1602248346],
+    ['data.enrolments.0.country', false],
+    ['type', 1],
+  ])('refuse %s as %j', async (path, value) => {
+    expect(
+      await failingPaths('enrolments', withValue(FALKOR_SAMPLE_PAYLOADS.enrolments, path, value)),
+    ).toContain(path);
+  });
+
+  it.each([
+    ['data.events.0.venue', 'Cape Town'],
+    ['data.events.0.booked', true],
+    ['data.events.0.available', {}],
+    ['data.events.0.attendees', {}],
+  ])('refuse %s as %j', async (path, value) => {
+    expect(
+      await failingPaths('events', withValue(FALKOR_SAMPLE_PAYLOADS.events, path, value)),
+    ).toContain(path);
+  });
+
+  it.each([null, '', undefined])('accept an optional field that is %j', async (value) => {
+    for (const path of [
+      'data.pathway.name',
+      'data.enrolments.0.country',
+      'data.enrolments.0.city',
+      'data.enrolments.0.status.level',
+      'data.enrolments.0.status.progress',
+      'data.enrolments.0.status.timestamp',
+    ]) {
+      expect(
+        await failingPaths('enrolments', withValue(FALKOR_SAMPLE_PAYLOADS.enrolments, path, value)),
+      ).toEqual([]);
+    }
+    for (const path of ['data.events.0.venue', 'data.events.0.booked', 'data.events.0.start']) {
+      expect(
+        await failingPaths('events', withValue(FALKOR_SAMPLE_PAYLOADS.events, path, value)),
+      ).toEqual([]);
+    }
+    expect(
+      await failingPaths(
+        'rewards',
+        withValue(FALKOR_SAMPLE_PAYLOADS.rewards, 'data.rewards.0.vouchers.0.expires', value),
+      ),
+    ).toEqual([]);
   });
 });
 
-describe('the catalog formats', () => {
-  const sample = FALKOR_SAMPLE_PAYLOADS['enrolment.completed'];
-
-  it('report a bad timestamp, e-mail address and URL as class-validator does', async () => {
-    const body = structuredClone(sample) as Record<string, Record<string, unknown>>;
-    body.user.email = 'zoe.muller@example';
-    body.enrolment.url = 'https://learn.example.com:70000/p/1';
-    body.enrolment.completedAt = '2026-02-30T10:00:00Z';
-    const error = await validateFalkorPayload(
-      FALKOR_EVENT_CATALOG['enrolment.completed'],
-      'enrolment.completed',
-      { ...body, occurredAt: '28/11/2026' },
-    ).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(FalkorValidationError);
-    expect((error as FalkorValidationError).issues).toEqual([
-      {
-        property: 'occurredAt',
-        constraints: { isIso8601: 'occurredAt must be a valid ISO 8601 date string' },
-      },
-      { property: 'user.email', constraints: { isEmail: 'email must be an email' } },
-      { property: 'enrolment.url', constraints: { isUrl: 'url must be a URL address' } },
-      {
-        property: 'enrolment.completedAt',
-        constraints: { isIso8601: 'completedAt must be a valid ISO 8601 date string' },
-      },
-    ]);
-  });
+describe('booked and available', () => {
+  async function event(booked: unknown, available: unknown) {
+    const body = falkorSamplePayload('events', {
+      data: { events: [falkorSampleEvent({ booked, available })] },
+    });
+    const payload = await validateFalkorPayload(FALKOR_EVENT_CATALOG.events, 'events', body);
+    return (payload as unknown as { data: { events: Record<string, unknown>[] } }).data.events[0];
+  }
 
   it.each([
-    ['an ISO 8601 week date', 'occurredAt', '2026-W48-6'],
-    ['an address with a quoted local part', 'user.email', '"zoe muller"@example.com'],
-    ['a URL on an IP address', 'enrolment.url', 'http://192.168.0.10:8080/p/1'],
-  ])('accept %s, outside the usual shape, as class-validator does', async (_, path, value) => {
-    const body = structuredClone(sample) as Record<string, Record<string, unknown> | string>;
-    const [head, tail] = path.split('.');
-    if (tail === undefined) {
-      body[head] = value;
-    } else {
-      (body[head] as Record<string, unknown>)[tail] = value;
-    }
+    [2, 4, 2, 4],
+    ['3', '12', 3, 12],
+    ['2', 'Unlimited', 2, 'Unlimited'],
+    ['many', 'unlimited', 'many', 'unlimited'],
+  ])('arrive as numbers where the docs show either (%j, %j)', async (booked, available, b, a) => {
+    expect(await event(booked, available)).toMatchObject({ booked: b, available: a });
+  });
+});
+
+describe('values the docs do not list', () => {
+  it.each([
+    ['data.enrolments.0.status.state', 'Paused'],
+    ['data.enrolments.0.status.progress', 150],
+    ['data.enrolments.0.status.timestamp', '09/10/2020 14:59'],
+    ['data.enrolments.0.email', 'not an address'],
+  ])('pass structural validation: %s = %j', async (path, value) => {
+    const body = withValue(FALKOR_SAMPLE_PAYLOADS.enrolments, path, value);
+    expect(await failingPaths('enrolments', body)).toEqual([]);
+  });
+});
+
+describe('the compiled plan', () => {
+  const plan = falkorPayloadPlan(FalkorEnrolmentsPayloadDto)!;
+
+  it('builds what plainToInstance builds for a valid delivery', () => {
+    const body = withValue(FALKOR_SAMPLE_PAYLOADS.enrolments, 'data.enrolments.0.toString', 'x');
+    expect(plan(body)).toEqual(plainToInstance(FalkorEnrolmentsPayloadDto, body));
+    expect(plan(body)).toBeInstanceOf(FalkorEnrolmentsPayloadDto);
+  });
+
+  it('declines an invalid delivery, which the stock path then refuses', async () => {
+    const body = withValue(FALKOR_SAMPLE_PAYLOADS.enrolments, 'data.pathway.ID', undefined);
+    expect(plan(body)).toBe(FALKOR_PLAN_DECLINED);
     await expect(
-      validateFalkorPayload(
-        FALKOR_EVENT_CATALOG['enrolment.completed'],
-        'enrolment.completed',
-        body as Record<string, unknown>,
-      ),
-    ).resolves.toBeInstanceOf(FALKOR_EVENT_CATALOG['enrolment.completed']);
+      checkFalkorPayload(FalkorEnrolmentsPayloadDto, 'enrolments', body),
+    ).rejects.toBeInstanceOf(FalkorValidationError);
+  });
+
+  it("is not made for a user's DTO, which takes plainToInstance and validate", async () => {
+    class CertificatesDto {
+      @IsString()
+      type: string;
+    }
+    expect(falkorPayloadPlan(CertificatesDto)).toBeUndefined();
+    class StricterEnrolments extends FalkorEnrolmentsPayloadDto {
+      @IsString()
+      declare source: string;
+    }
+    expect(falkorPayloadPlan(StricterEnrolments)).toBeUndefined();
+    const body = structuredClone(FALKOR_SAMPLE_PAYLOADS.enrolments) as Record<string, unknown>;
+    await expect(checkFalkorPayload(StricterEnrolments, 'enrolments', body)).rejects.toBeInstanceOf(
+      FalkorValidationError,
+    );
+    await expect(
+      checkFalkorPayload(StricterEnrolments, 'enrolments', { ...body, source: 'lms' }),
+    ).resolves.toBeInstanceOf(StricterEnrolments);
+  });
+
+  it('builds every record builder of the testing kit into its DTO', async () => {
+    const events = falkorSamplePayload('events', {
+      data: { events: [falkorSampleEvent({ attendees: [falkorSampleAttendee({ guid: 'g-2' })] })] },
+    });
+    const rewards = falkorSamplePayload('rewards', {
+      data: {
+        rewards: [falkorSampleReward({ vouchers: [falkorSampleVoucher({ state: 'pending' })] })],
+      },
+    });
+    expect(await failingPaths('events', events)).toEqual([]);
+    expect(await failingPaths('rewards', rewards)).toEqual([]);
   });
 });
