@@ -21,3 +21,10 @@ export const ADAPTERS = ['express', 'fastify'] as const;
 
 /** An HTTP adapter. */
 export type AdapterName = (typeof ADAPTERS)[number];
+
+/**
+ * The body limit of the variants written without the package (8 MiB, the module's default
+ * `maxBodyBytes`): Express's JSON parser refuses anything over 100 kB by default, the snapshot
+ * load is about 300 KB, and no variant should refuse what another accepts.
+ */
+export const BENCH_BODY_LIMIT = 8 * 1024 * 1024;

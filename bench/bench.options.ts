@@ -28,7 +28,7 @@ const USAGE = `Options (after "npm run bench --"):
   --warmup=S            warm-up seconds per server (default 5, quick 2)
   --connections=N       concurrent connections (default 10)
   --adapters=a,b        express,fastify (default both)
-  --loads=a,b           1k,64k,mix (default all)
+  --loads=a,b           small,snapshot,mix (default all; memory mode: mix)
   --deliveries=N        deliveries of the memory mode (default 200000)
   --variant=v           bare, module or naive: the server the profile mode profiles (default module)`;
 

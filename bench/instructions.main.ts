@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   const options = parseBenchOptions(argv);
   const given = (name: string) => argv.some((argument) => argument.startsWith(`--${name}`));
   const adapters: readonly AdapterName[] = given('adapters') ? options.adapters : ['express'];
-  const loads: readonly LoadName[] = given('loads') ? options.loads : ['1k'];
+  const loads: readonly LoadName[] = given('loads') ? options.loads : ['small'];
   requireValgrind();
   console.log(
     `# Instructions per request (callgrind): bare and module\n\nMachine: ${describeMachine()}\n` +

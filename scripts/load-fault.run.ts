@@ -2,14 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { type FalkorDeduplicationOptions, RedisFalkorDeduplicationStore } from '../src/index.js';
-import {
-  EnrolmentLedger,
-  enrolmentDelivery,
-  ledgerListener,
-} from '../test/deduplication/enrolment.ledger.js';
 import { DeliverySender, type Sendable } from '../test/deduplication/http.sender.js';
-import { type AdapterName, createApp, webhookModule } from '../test/support/apps.js';
+import {
+  type AdapterName,
+  createQuickStartApp,
+  TEST_SECRET,
+  webhookModule,
+} from '../test/support/apps.js';
 import type { RedisServer } from '../test/support/redis.server.js';
+import { DELIVERY_RECORDS, enrolmentsDelivery } from './load-fault.deliveries.js';
+import { DeliveryLedger, ledgerListener } from './load-fault.ledger.js';
 
 /** Stops a Redis in the middle of the run, and starts it again once it has been noticed. */
 export interface RedisOutage {
@@ -38,6 +40,11 @@ export interface LoadFaultOptions {
   readonly duplicateShare: number;
   /** Share of valid deliveries whose listener fails on the first attempt. */
   readonly failureShare: number;
+  /**
+   * Share of valid unique deliveries that are a snapshot of the whole pathway (1,000 enrolments,
+   * about 250 KB) rather than a small delivery of 3; the docs leave either possible.
+   */
+  readonly snapshotShare: number;
   /** Where the instances record deliveries: one memory store, or one shared Redis. */
   readonly store: 'memory' | 'redis';
   /** The instances behind the load balancer, by adapter (one only with the memory store). */
@@ -62,6 +69,7 @@ export const DEFAULT_LOAD_FAULT_OPTIONS: LoadFaultOptions = {
   invalidShare: 0.05,
   duplicateShare: 0.1,
   failureShare: 0.05,
+  snapshotShare: 0.02,
   store: 'redis',
   instances: ['express', 'fastify'],
   maxAttempts: 200,
@@ -75,6 +83,7 @@ export interface LoadFaultReport {
   readonly planned: {
     readonly deliveries: number;
     readonly validUnique: number;
+    readonly snapshots: number;
     readonly duplicates: number;
     readonly forged: number;
     readonly invalid: number;
@@ -134,9 +143,19 @@ function plan(options: LoadFaultOptions, run: string) {
   const invalid = Math.round(options.deliveries * options.invalidShare);
   const duplicates = Math.round(options.deliveries * options.duplicateShare);
   const validUnique = options.deliveries - forged - invalid - duplicates;
-  const valid: Planned[] = Array.from({ length: validUnique }, (_, i) => {
-    const id = `enr_${run}_v${i}`;
-    return { kind: 'valid', id, delivery: enrolmentDelivery(id) };
+  // Each delivery is told apart by its pathway id, unique to the run (a shared Redis keeps the
+  // records of earlier runs).
+  const ids = Array.from({ length: validUnique }, (_, i) => `FA-${run}-V${i}`);
+  const snapshots = new Set(
+    shuffle([...ids], next).slice(0, Math.round(validUnique * options.snapshotShare)),
+  );
+  const valid: Planned[] = ids.map((id) => {
+    const records = snapshots.has(id) ? DELIVERY_RECORDS.snapshot : DELIVERY_RECORDS.small;
+    return {
+      kind: 'valid',
+      id,
+      delivery: enrolmentsDelivery(id, { secret: TEST_SECRET, records }),
+    };
   });
   const failing = new Set(
     shuffle(
@@ -150,12 +169,17 @@ function plan(options: LoadFaultOptions, run: string) {
     ...valid,
     ...Array.from({ length: duplicates - alongside.length }, copy),
     ...Array.from({ length: forged }, (_, i): Planned => {
-      const id = `enr_${run}_f${i}`;
-      return { kind: 'forged', id, delivery: enrolmentDelivery(id, {}, 'a-forger-secret') };
+      const id = `FA-${run}-F${i}`;
+      return {
+        kind: 'forged',
+        id,
+        delivery: enrolmentsDelivery(id, { secret: 'a-forger-secret' }),
+      };
     }),
     ...Array.from({ length: invalid }, (_, i): Planned => {
-      const id = `enr_${run}_i${i}`;
-      return { kind: 'invalid', id, delivery: enrolmentDelivery(id, { user: { email: 'nope' } }) };
+      const id = `FA-${run}-I${i}`;
+      const delivery = enrolmentsDelivery(id, { secret: TEST_SECRET, invalid: true });
+      return { kind: 'invalid', id, delivery };
     }),
   ];
   const shuffled = shuffle(sends, next);
@@ -169,6 +193,7 @@ function plan(options: LoadFaultOptions, run: string) {
     planned: {
       deliveries: options.deliveries,
       validUnique,
+      snapshots: snapshots.size,
       duplicates,
       forged,
       invalid,
@@ -194,7 +219,7 @@ const RETRIED = new Set([409, 500, 502, 503, 504]);
 export async function runLoadFault(options: LoadFaultOptions): Promise<LoadFaultReport> {
   const run = randomUUID().slice(0, 8);
   const { sends, valid, failing, planned } = plan(options, run);
-  const ledger = new EnrolmentLedger();
+  const ledger = new DeliveryLedger();
   let injectedFailures = 0;
   ledger.behaviour = (id, attempt) => {
     if (attempt === 1 && failing.has(id)) {
@@ -218,9 +243,12 @@ export async function runLoadFault(options: LoadFaultOptions): Promise<LoadFault
   const instances = options.store === 'memory' ? options.instances.slice(0, 1) : options.instances;
   const apps: INestApplication[] = await Promise.all(
     instances.map((adapter) =>
-      createApp(adapter, [webhookModule({ deduplication: deduplication() })], {
-        providers: [ledgerListener(ledger)],
-      }),
+      // The README's Quick start set-up, which takes a snapshot on either adapter.
+      createQuickStartApp(
+        adapter,
+        [webhookModule({ deduplication: deduplication() })],
+        [ledgerListener(ledger)],
+      ),
     ),
   );
   const senders = apps.map((app) => new DeliverySender(app, options.concurrency));
@@ -330,6 +358,7 @@ export function formatLoadFaultReport(report: LoadFaultReport): string {
   const rows: [string, string | number][] = [
     ['deliveries sent (duplicates included)', planned.deliveries],
     ['… valid and unique', planned.validUnique],
+    [`… … of which snapshots of ${DELIVERY_RECORDS.snapshot} enrolments`, planned.snapshots],
     ['… second copies of a valid delivery', planned.duplicates],
     ['… forged signature', planned.forged],
     ['… signed, invalid payload', planned.invalid],

@@ -10,9 +10,9 @@ import {
 
 const USAGE = `Usage: npm run load-fault -- [--deliveries 10000] [--concurrency 100] [--store redis|memory] [--outage]
 
-Sends signed deliveries (10% forged, 5% invalid, 10% second copies) to webhook instances on loopback,
-with listeners failing 5% of first attempts and a sender that retries 409 and 5xx, then prints a
-table of counts. --store redis (default): an Express and a Fastify instance share one Redis (REDIS_URL,
+Sends signed \`enrolments\` deliveries (10% forged, 5% invalid, 10% second copies; of the valid ones,
+2% snapshots of 1,000 enrolments, the others 3) to webhook instances on loopback, with listeners
+failing 5% of first attempts and a sender that retries 409 and 5xx, then prints a table of counts. --store redis (default): an Express and a Fastify instance share one Redis (REDIS_URL,
 or a throwaway redis-server). --outage: a dedicated Redis is stopped mid-run and started again.`;
 
 const { values } = parseArgs({

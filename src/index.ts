@@ -12,6 +12,7 @@ export { FalkorWebhookGuard } from './guard/falkor-webhook.guard.js';
 export type { FalkorWebhookGuardOptions } from './guard/falkor-webhook.route.js';
 export { FalkorDelivery, getFalkorDelivery } from './guard/falkor-delivery.decorator.js';
 export { FalkorPathwayDto } from './events/pathway.dto.js';
+export { FalkorDeliveryDataDto, FalkorDeliveryDto } from './events/delivery.dto.js';
 export { FalkorLearnerDto } from './events/learner.dto.js';
 export {
   FalkorEnrolmentDto,

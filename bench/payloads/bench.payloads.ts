@@ -1,6 +1,12 @@
-import { FALKOR_EVENT_TYPES, type FalkorEventType } from 'nestjs-falkor-webhook';
-import { createFalkorDelivery } from 'nestjs-falkor-webhook/testing';
+import { createFalkorDelivery, type FalkorPayloadOverrides } from 'nestjs-falkor-webhook/testing';
 import { BENCH_SECRET } from '../bench.config.js';
+import {
+  BENCH_PATHWAY,
+  BENCH_RECORDS,
+  benchEnrolments,
+  benchEvent,
+  benchReward,
+} from './bench.records.js';
 
 /** One request the load generator sends: the exact body and its headers. */
 export interface BenchRequest {
@@ -16,64 +22,50 @@ export interface BenchLoad {
 }
 
 /** The loads a benchmark run can use. */
-export const LOAD_NAMES = ['1k', '64k', 'mix'] as const;
+export const LOAD_NAMES = ['small', 'snapshot', 'mix'] as const;
 
 /** A load name. */
 export type LoadName = (typeof LOAD_NAMES)[number];
 
-function moduleProgress(index: number): Record<string, unknown> {
-  return {
-    id: `mod_${1000 + index}`,
-    title: `Module ${index + 1}: hazard awareness and reporting`,
-    status: 'completed',
-    score: 60 + ((index * 7) % 41),
-    completedAt: `2026-11-${String(1 + (index % 27)).padStart(2, '0')}T09:30:00+00:00`,
-  };
+/** A delivery signed as the platform signs it, with the payload's `data` replaced. */
+function signed(type: string, data: FalkorPayloadOverrides): BenchRequest {
+  const { body, headers } = createFalkorDelivery(type, {
+    secret: BENCH_SECRET,
+    overrides: { data },
+  });
+  return { body, headers };
 }
 
-/**
- * An `enrolment.completed` delivery as a learning platform sends it, with the per-module progress
- * that makes it grow: modules are added until the body reaches `targetBytes`.
- */
-function enrolmentCompleted(targetBytes: number): BenchRequest {
-  const modules: Record<string, unknown>[] = [];
-  const build = () =>
-    createFalkorDelivery('enrolment.completed', {
-      secret: BENCH_SECRET,
-      overrides: {
-        pathway: { version: 7, category: 'Health and safety' },
-        user: { locale: 'de-CH', department: 'Logistics', employeeNumber: 'E-20417' },
-        enrolment: {
-          dueAt: '2026-12-31T23:59:59+00:00',
-          certificateUrl: 'https://learn.example.com/certificates/enr_55.pdf',
-          modules,
-        },
-      },
-    });
-  let delivery = build();
-  while (Buffer.byteLength(delivery.body) < targetBytes - 120) {
-    modules.push(moduleProgress(modules.length));
-    delivery = build();
-  }
-  return { body: delivery.body, headers: delivery.headers };
+function enrolments(records: number): BenchRequest {
+  return signed('enrolments', { pathway: BENCH_PATHWAY, enrolments: benchEnrolments(records) });
 }
 
+const kib = (request: BenchRequest) => `${(Buffer.byteLength(request.body) / 1024).toFixed(1)} KiB`;
+
 /**
- * Builds a load: `1k` and `64k` are one `enrolment.completed` delivery of about that size, `mix` is
- * one delivery of every catalog event type in turn.
+ * Builds a load, every delivery correctly signed: `small` is one `enrolments` delivery of 3
+ * enrolments (about 1 KiB), `snapshot` one of 1,000 enrolments (about 300 KB: the whole pathway,
+ * which the docs do not rule out), `mix` one delivery of each of the three webhooks in turn, each
+ * with 3 records (3 enrolments; an event with 3 attendees; a reward with 3 vouchers).
  */
 export function benchLoad(name: LoadName): BenchLoad {
   if (name === 'mix') {
-    const requests = FALKOR_EVENT_TYPES.map((type: FalkorEventType) => {
-      const { body, headers } = createFalkorDelivery(type, { secret: BENCH_SECRET });
-      return { body, headers };
-    });
-    return { name, description: `all ${requests.length} catalog event types in turn`, requests };
+    const requests = [
+      enrolments(BENCH_RECORDS.small),
+      signed('events', { pathway: BENCH_PATHWAY, events: [benchEvent(3)] }),
+      signed('rewards', { pathway: BENCH_PATHWAY, rewards: [benchReward(3)] }),
+    ];
+    return {
+      name,
+      description: `enrolments, events and rewards in turn (${requests.map(kib).join(', ')})`,
+      requests,
+    };
   }
-  const request = enrolmentCompleted(name === '1k' ? 1024 : 64 * 1024);
+  const records = BENCH_RECORDS[name];
+  const request = enrolments(records);
   return {
     name,
-    description: `enrolment.completed, ${Buffer.byteLength(request.body)} bytes`,
+    description: `enrolments of ${records.toLocaleString('en')} records, ${Buffer.byteLength(request.body).toLocaleString('en')} bytes`,
     requests: [request],
   };
 }

@@ -1,19 +1,20 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import type { INestApplication, Type } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ExpressAdapter } from '@nestjs/platform-express';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AdapterName, VariantName } from '../bench.config.js';
-import { BareBenchModule } from '../variants/bare.variant.js';
-import { ModuleBenchModule } from '../variants/module.variant.js';
-import { NaiveBenchModule } from '../variants/naive.variant.js';
+import { BARE_VARIANT } from '../variants/bare.variant.js';
+import type { BenchVariant } from '../variants/bench.variant.js';
+import { MODULE_VARIANT } from '../variants/module.variant.js';
+import { NAIVE_VARIANT } from '../variants/naive.variant.js';
 import type { ServerReply, ServerRequest } from './server.protocol.js';
 
-const MODULES: Record<VariantName, Type<unknown>> = {
-  bare: BareBenchModule,
-  module: ModuleBenchModule,
-  naive: NaiveBenchModule,
+const VARIANTS: Record<VariantName, BenchVariant> = {
+  bare: BARE_VARIANT,
+  module: MODULE_VARIANT,
+  naive: NAIVE_VARIANT,
 };
 
 function reply(message: ServerReply): void {
@@ -29,25 +30,34 @@ function collectGarbage(): void {
   gc();
 }
 
-async function start(variant: VariantName, adapter: AdapterName): Promise<INestApplication> {
+async function start(variant: BenchVariant, adapter: AdapterName): Promise<INestApplication> {
+  // Every variant keeps the raw body: the module and the hand-written guard verify it.
   const options = { rawBody: true, logger: ['error' as const, 'warn' as const] };
-  const app =
-    adapter === 'express'
-      ? await NestFactory.create(MODULES[variant], new ExpressAdapter(), options)
-      : await NestFactory.create<NestFastifyApplication>(
-          MODULES[variant],
-          new FastifyAdapter(),
-          options,
-        );
+  if (adapter === 'express') {
+    const app = await NestFactory.create<NestExpressApplication>(
+      variant.module,
+      new ExpressAdapter(),
+      options,
+    );
+    variant.setUpExpress(app);
+    await app.listen(0, '127.0.0.1');
+    return app;
+  }
+  const app = await NestFactory.create<NestFastifyApplication>(
+    variant.module,
+    new FastifyAdapter(variant.fastifyOptions),
+    options,
+  );
+  variant.setUpFastify(app);
   await app.listen(0, '127.0.0.1');
   return app;
 }
 
 const [variant, adapter] = process.argv.slice(2) as [VariantName, AdapterName];
-if (!(variant in MODULES) || (adapter !== 'express' && adapter !== 'fastify')) {
+if (!Object.hasOwn(VARIANTS, variant) || (adapter !== 'express' && adapter !== 'fastify')) {
   throw new Error(`usage: bench.server.js <bare|module|naive> <express|fastify>`);
 }
-const app = await start(variant, adapter);
+const app = await start(VARIANTS[variant], adapter);
 process.on('message', (message: ServerRequest) => {
   if (message.type === 'heap') {
     collectGarbage();

@@ -1,27 +1,24 @@
 import { Injectable, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
-import { FalkorWebhookModule, OnFalkorEvent } from 'nestjs-falkor-webhook';
+import {
+  DEFAULT_FALKOR_MAX_BODY_BYTES,
+  falkorBodyParserOptions,
+  FalkorWebhookModule,
+  OnFalkorEvent,
+} from 'nestjs-falkor-webhook';
 import { BENCH_PATH, BENCH_SECRET } from '../bench.config.js';
+import type { BenchVariant } from './bench.variant.js';
 
 @Injectable()
 class NoopListeners {
-  @OnFalkorEvent('enrolment.created')
-  onEnrolmentCreated(): void {}
+  @OnFalkorEvent('enrolments')
+  onEnrolments(): void {}
 
-  @OnFalkorEvent('enrolment.completed')
-  onEnrolmentCompleted(): void {}
+  @OnFalkorEvent('events')
+  onEvents(): void {}
 
-  @OnFalkorEvent('activity.completed')
-  onActivityCompleted(): void {}
-
-  @OnFalkorEvent('attendance.registered')
-  onAttendanceRegistered(): void {}
-
-  @OnFalkorEvent('attendance.checked_in')
-  onAttendanceCheckedIn(): void {}
-
-  @OnFalkorEvent('reward.unlocked')
-  onRewardUnlocked(): void {}
+  @OnFalkorEvent('rewards')
+  onRewards(): void {}
 }
 
 /** This package: FalkorWebhookModule with one no-op listener per catalog event type. */
@@ -33,3 +30,16 @@ class NoopListeners {
   providers: [NoopListeners],
 })
 export class ModuleBenchModule {}
+
+/**
+ * The module set up as the README's Quick start says: on Express, the raw body parser of
+ * `falkorBodyParserOptions()` on the webhook route, so that it gets the exact bytes before the
+ * JSON parser; on Fastify, an 8 MiB body limit and raw parsers for `text/plain` and any other
+ * content type.
+ */
+export const MODULE_VARIANT: BenchVariant = {
+  module: ModuleBenchModule,
+  fastifyOptions: { bodyLimit: DEFAULT_FALKOR_MAX_BODY_BYTES },
+  setUpExpress: (app) => app.useBodyParser('raw', falkorBodyParserOptions(BENCH_PATH)),
+  setUpFastify: (app) => app.useBodyParser(['text/plain', '*']),
+};

@@ -1,217 +1,231 @@
 import { Type } from 'class-transformer';
 import {
-  IsDefined,
-  IsEmail,
-  IsIn,
-  IsISO8601,
-  IsNotEmpty,
+  IsArray,
+  IsInt,
   IsNumber,
   IsObject,
   IsOptional,
   IsString,
-  IsUrl,
-  Max,
-  Min,
   ValidateNested,
 } from 'class-validator';
 
-// The rules of the package's event catalog, written as one writes them without the package:
-// class-validator's stock decorators on each property.
-
-class UserDto {
-  @IsString()
-  @IsNotEmpty()
-  id: string;
-
-  @IsOptional()
-  @IsEmail()
-  email?: string;
-
-  @IsOptional()
-  @IsString()
-  firstName?: string;
-
-  @IsOptional()
-  @IsString()
-  lastName?: string;
-}
+// The platform's documented payloads as one writes them without the package: the docs' tables
+// turned into classes with class-validator's stock decorators, a `@ValidateNested` and `@Type`
+// per nested object and array. They check what the catalog checks, the JSON type of each field;
+// like the catalog, they accept any string for the states, e-mail addresses and timestamps
+// (a stock `@IsEmail()` would refuse the docs' own `test2@example`).
 
 class PathwayDto {
-  @IsString()
-  @IsNotEmpty()
-  id: string;
-
   @IsOptional()
   @IsString()
   name?: string;
+
+  @IsString()
+  ID: string;
+}
+
+class LearnerDto {
+  @IsOptional()
+  @IsString()
+  firstname?: string;
+
+  @IsOptional()
+  @IsString()
+  lastname?: string;
+
+  // Learners may withhold their location.
+  @IsOptional()
+  @IsString()
+  country?: string;
+
+  @IsOptional()
+  @IsString()
+  city?: string;
+}
+
+class EnrolmentStatusDto {
+  @IsOptional()
+  @IsInt()
+  level?: number;
+
+  @IsString()
+  state: string;
+
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  progress?: number;
+
+  @IsOptional()
+  @IsString()
+  version?: string;
+
+  @IsOptional()
+  @IsString()
+  timestamp?: string;
+
+  @IsOptional()
+  @IsString()
+  joined?: string;
+}
+
+class EnrolmentDto extends LearnerDto {
+  @IsString()
+  email: string;
+
+  @IsObject()
+  @ValidateNested()
+  @Type(() => EnrolmentStatusDto)
+  status: EnrolmentStatusDto;
+}
+
+class AttendeeDto extends LearnerDto {
+  @IsString()
+  guid: string;
+
+  @IsString()
+  state: string;
+
+  @IsOptional()
+  @IsString()
+  email?: string;
 }
 
 class EventDto {
   @IsString()
-  @IsNotEmpty()
-  event: string;
-
-  @IsISO8601({ strict: true })
-  occurredAt: string;
-
-  @IsDefined()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => UserDto)
-  user: UserDto;
-
-  @IsDefined()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => PathwayDto)
-  pathway: PathwayDto;
-}
-
-class EnrolmentDto {
-  @IsString()
-  @IsNotEmpty()
-  id: string;
-
-  @IsString()
-  @IsNotEmpty()
-  status: string;
-
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
-  @Max(100)
-  progress?: number;
-
-  @IsOptional()
-  @IsUrl({ require_tld: false })
-  url?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  enrolledAt?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  completedAt?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  dueAt?: string;
-}
-
-class EnrolmentEventDto extends EventDto {
-  @IsDefined()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => EnrolmentDto)
-  enrolment: EnrolmentDto;
-}
-
-class ActivityDto {
-  @IsString()
-  @IsNotEmpty()
-  id: string;
-
-  @IsOptional()
-  @IsString()
-  title?: string;
+  ID: string;
 
   @IsOptional()
   @IsString()
   type?: string;
 
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
-  @Max(100)
-  score?: number;
+  @IsString()
+  name?: string;
 
   @IsOptional()
-  @IsISO8601({ strict: true })
-  completedAt?: string;
-}
+  @IsString()
+  start?: string;
 
-class ActivityEventDto extends EventDto {
-  @IsDefined()
+  @IsOptional()
+  @IsString()
+  end?: string;
+
+  @IsOptional()
   @IsObject()
-  @ValidateNested()
-  @Type(() => ActivityDto)
-  activity: ActivityDto;
+  venue?: Record<string, unknown>;
+
+  // The webhook's example sends numbers; the stock decorators have no "number or string", so
+  // this accepts fewer payloads than the catalog (none of the bench's deliveries is affected).
+  @IsOptional()
+  @IsNumber()
+  booked?: number;
+
+  @IsOptional()
+  @IsNumber()
+  available?: number;
+
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => AttendeeDto)
+  attendees: AttendeeDto[];
 }
 
-class SessionDto {
+class VoucherDto extends LearnerDto {
   @IsString()
-  @IsNotEmpty()
-  id: string;
+  guid: string;
 
-  @IsIn(['classroom', 'event'])
-  kind: string;
-
-  @IsOptional()
   @IsString()
-  title?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  startsAt?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  endsAt?: string;
+  state: string;
 
   @IsOptional()
   @IsString()
-  location?: string;
-}
+  expires?: string;
 
-class AttendanceEventDto extends EventDto {
-  @IsDefined()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => SessionDto)
-  session: SessionDto;
+  @IsOptional()
+  @IsString()
+  email?: string;
 }
 
 class RewardDto {
   @IsString()
-  @IsNotEmpty()
-  id: string;
-
-  @IsOptional()
-  @IsString()
-  kind?: string;
+  ID: string;
 
   @IsOptional()
   @IsString()
   name?: string;
 
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
-  points?: number;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  unlockedAt?: string;
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => VoucherDto)
+  vouchers: VoucherDto[];
 }
 
-class RewardEventDto extends EventDto {
-  @IsDefined()
+/** What the three payloads share: the `type` the DTO is picked by. */
+export class NaivePayloadDto {
+  @IsString()
+  type: string;
+}
+
+class EnrolmentsDataDto {
   @IsObject()
   @ValidateNested()
-  @Type(() => RewardDto)
-  reward: RewardDto;
+  @Type(() => PathwayDto)
+  pathway: PathwayDto;
+
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => EnrolmentDto)
+  enrolments: EnrolmentDto[];
 }
 
-/** The hand-written DTO of each event type, for `ValidationPipe` to validate the body with. */
-export const NAIVE_DTOS: Readonly<Record<string, new () => EventDto>> = {
-  'enrolment.created': EnrolmentEventDto,
-  'enrolment.completed': EnrolmentEventDto,
-  'activity.completed': ActivityEventDto,
-  'attendance.registered': AttendanceEventDto,
-  'attendance.checked_in': AttendanceEventDto,
-  'reward.unlocked': RewardEventDto,
-};
+class EnrolmentsPayloadDto extends NaivePayloadDto {
+  @IsObject()
+  @ValidateNested()
+  @Type(() => EnrolmentsDataDto)
+  data: EnrolmentsDataDto;
+}
 
-/** The base class of the hand-written DTOs. */
-export { EventDto as NaiveEventDto };
+class EventsDataDto {
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PathwayDto)
+  pathway: PathwayDto;
+
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => EventDto)
+  events: EventDto[];
+}
+
+class EventsPayloadDto extends NaivePayloadDto {
+  @IsObject()
+  @ValidateNested()
+  @Type(() => EventsDataDto)
+  data: EventsDataDto;
+}
+
+class RewardsDataDto {
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PathwayDto)
+  pathway: PathwayDto;
+
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => RewardDto)
+  rewards: RewardDto[];
+}
+
+class RewardsPayloadDto extends NaivePayloadDto {
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RewardsDataDto)
+  data: RewardsDataDto;
+}
+
+/** The hand-written DTO of each webhook, for `ValidationPipe` to validate the body with. */
+export const NAIVE_DTOS: Readonly<Record<string, new () => NaivePayloadDto>> = {
+  enrolments: EnrolmentsPayloadDto,
+  events: EventsPayloadDto,
+  rewards: RewardsPayloadDto,
+};

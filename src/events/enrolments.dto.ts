@@ -16,7 +16,7 @@ import {
   FalkorText,
 } from './field.rules.js';
 import { FalkorLearnerDto } from './learner.dto.js';
-import { FalkorPathwayDto } from './pathway.dto.js';
+import { FalkorDeliveryDataDto, FalkorDeliveryDto } from './delivery.dto.js';
 
 /**
  * An enrolment's `status`: where the learner is on the pathway.
@@ -61,37 +61,26 @@ export class FalkorEnrolmentDto extends FalkorLearnerDto {
   /** Where the learner is on the pathway. */
   @FalkorNested(() => FalkorEnrolmentStatusDto)
   status: FalkorEnrolmentStatusDto;
-
-  [extra: string]: unknown;
 }
 
 /**
  * `data` of an `enrolments` delivery.
  */
-export class FalkorEnrolmentsDataDto {
-  /** The pathway. */
-  @FalkorNested(() => FalkorPathwayDto)
-  pathway: FalkorPathwayDto;
-
+export class FalkorEnrolmentsDataDto extends FalkorDeliveryDataDto {
   /** The enrolments the delivery carries (possibly none). */
   @FalkorList(() => FalkorEnrolmentDto)
   enrolments: FalkorEnrolmentDto[];
-
-  [extra: string]: unknown;
 }
 
 /**
  * An `enrolments` delivery (Pathways → Webhooks → Enrolments): a learner started or completed a
  * pathway, or their progress changed.
  */
-export class FalkorEnrolmentsPayloadDto {
+export class FalkorEnrolmentsPayloadDto extends FalkorDeliveryDto {
   /** `enrolments` (the type the route read, unless a `resolveEventType` option found it elsewhere). */
-  @FalkorText()
-  type: FalkorDocumentedString<'enrolments'>;
+  declare type: FalkorDocumentedString<'enrolments'>;
 
   /** The pathway and its enrolments. */
   @FalkorNested(() => FalkorEnrolmentsDataDto)
   data: FalkorEnrolmentsDataDto;
-
-  [extra: string]: unknown;
 }

@@ -18,7 +18,7 @@ import {
   FalkorText,
 } from './field.rules.js';
 import { FalkorLearnerDto } from './learner.dto.js';
-import { FalkorPathwayDto } from './pathway.dto.js';
+import { FalkorDeliveryDataDto, FalkorDeliveryDto } from './delivery.dto.js';
 
 /**
  * One of an event's `attendees`: a learner's booking.
@@ -83,30 +83,21 @@ export class FalkorEventDto {
 /**
  * `data` of an `events` delivery.
  */
-export class FalkorEventsDataDto {
-  /** The pathway. */
-  @FalkorNested(() => FalkorPathwayDto)
-  pathway: FalkorPathwayDto;
-
+export class FalkorEventsDataDto extends FalkorDeliveryDataDto {
   /** The events the delivery carries (possibly none). */
   @FalkorList(() => FalkorEventDto)
   events: FalkorEventDto[];
-
-  [extra: string]: unknown;
 }
 
 /**
  * An `events` delivery (Pathways → Webhooks → Classroom & Events): a learner registered for, or
  * checked in to, a classroom or event activity.
  */
-export class FalkorEventsPayloadDto {
+export class FalkorEventsPayloadDto extends FalkorDeliveryDto {
   /** `events` (the type the route read, unless a `resolveEventType` option found it elsewhere). */
-  @FalkorText()
-  type: FalkorDocumentedString<'events'>;
+  declare type: FalkorDocumentedString<'events'>;
 
   /** The pathway and its events. */
   @FalkorNested(() => FalkorEventsDataDto)
   data: FalkorEventsDataDto;
-
-  [extra: string]: unknown;
 }

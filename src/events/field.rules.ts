@@ -64,17 +64,25 @@ export function ownFalkorFieldRules(dto: object): readonly FalkorFieldRule[] | u
   return Reflect.getOwnMetadata(FIELD_RULES, dto) as readonly FalkorFieldRule[] | undefined;
 }
 
+const allRules = new WeakMap<object, readonly FalkorFieldRule[] | null>();
+
 /**
  * The field rules of a class and its ancestors, ancestors first, or `undefined` when neither the
- * class nor any ancestor declared fields with the catalog's decorators.
+ * class nor any ancestor declared fields with the catalog's decorators. Looked up once per class:
+ * call it only once the classes are declared.
  *
  * @param dto - the class
  */
 export function falkorFieldRules(dto: object): readonly FalkorFieldRule[] | undefined {
-  const parent = Object.getPrototypeOf(dto) as object | null;
-  const inherited = parent && parent !== Function.prototype ? falkorFieldRules(parent) : undefined;
-  const own = ownFalkorFieldRules(dto);
-  return own || inherited ? [...(inherited ?? []), ...(own ?? [])] : undefined;
+  let rules = allRules.get(dto);
+  if (rules === undefined) {
+    const parent = Object.getPrototypeOf(dto) as object | null;
+    const inherited = parent && parent !== Function.prototype ? falkorFieldRules(parent) : undefined;
+    const own = ownFalkorFieldRules(dto);
+    rules = own || inherited ? [...(inherited ?? []), ...(own ?? [])] : null;
+    allRules.set(dto, rules);
+  }
+  return rules ?? undefined;
 }
 
 /**

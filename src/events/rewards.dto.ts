@@ -12,7 +12,7 @@ import {
   FalkorText,
 } from './field.rules.js';
 import { FalkorLearnerDto } from './learner.dto.js';
-import { FalkorPathwayDto } from './pathway.dto.js';
+import { FalkorDeliveryDataDto, FalkorDeliveryDto } from './delivery.dto.js';
 
 /**
  * One of a reward's `vouchers`: a voucher a learner obtained and has not redeemed.
@@ -57,29 +57,20 @@ export class FalkorRewardDto {
 /**
  * `data` of a `rewards` delivery.
  */
-export class FalkorRewardsDataDto {
-  /** The pathway. */
-  @FalkorNested(() => FalkorPathwayDto)
-  pathway: FalkorPathwayDto;
-
+export class FalkorRewardsDataDto extends FalkorDeliveryDataDto {
   /** The rewards the delivery carries (possibly none). */
   @FalkorList(() => FalkorRewardDto)
   rewards: FalkorRewardDto[];
-
-  [extra: string]: unknown;
 }
 
 /**
  * A `rewards` delivery (Pathways → Webhooks → Rewards): a learner obtained a reward voucher.
  */
-export class FalkorRewardsPayloadDto {
+export class FalkorRewardsPayloadDto extends FalkorDeliveryDto {
   /** `rewards` (the type the route read, unless a `resolveEventType` option found it elsewhere). */
-  @FalkorText()
-  type: FalkorDocumentedString<'rewards'>;
+  declare type: FalkorDocumentedString<'rewards'>;
 
   /** The pathway and its rewards. */
   @FalkorNested(() => FalkorRewardsDataDto)
   data: FalkorRewardsDataDto;
-
-  [extra: string]: unknown;
 }

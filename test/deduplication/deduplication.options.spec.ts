@@ -49,7 +49,7 @@ describe('the deduplication option', () => {
     [{ storeTimeoutMs: 0 }, '"deduplication.storeTimeoutMs" must be a positive whole'],
     [{ store: {} }, 'it lacks reserve, complete, release'],
     [{ store: { reserve() {}, complete() {} } }, 'it lacks release'],
-    [{ key: 'enrolment.id' }, '"deduplication.key" must be a function'],
+    [{ key: 'data.enrolments.0.email' }, '"deduplication.key" must be a function'],
     [{ onStoreError: 'ignore' }, '"deduplication.onStoreError" must be "reject" or "process"'],
     [{ inFlightStatus: 429 }, '"deduplication.inFlightStatus" must be 409 or 503'],
     [{ ttl: 60 }, 'has unknown field(s) ttl'],

@@ -14,6 +14,7 @@ import {
   FalkorDeduplicator,
 } from '../../src/deduplication/deduplication.js';
 import { prepareFalkorDeduplication } from '../../src/deduplication/deduplication.options.js';
+import { falkorSamplePayload } from '../../src/testing/index.js';
 import { ControlledStore } from './controlled.store.js';
 
 class Lines {
@@ -34,11 +35,11 @@ function deduplicator(options: FalkorDeduplicationOptions = {}) {
   return { subject, store, lines };
 }
 
+const body = Buffer.from(JSON.stringify(falkorSamplePayload('enrolments')));
 const event = {
-  type: 'enrolment.completed',
-  payload: { enrolment: { id: 'enr_1' } },
+  type: 'enrolments',
+  payload: JSON.parse(body.toString()),
 } as unknown as FalkorWebhookEvent;
-const body = Buffer.from('{"event":"enrolment.completed","enrolment":{"id":"enr_1"}}');
 
 function counter() {
   let runs = 0;
@@ -111,13 +112,14 @@ describe('FalkorDeduplicator', () => {
 
   it('keys on what the key function returns', async () => {
     const { subject, store } = deduplicator({
-      key: (e) => `${e.type}:${(e.payload as { enrolment: { id: string } }).enrolment.id}`,
+      key: (e) =>
+        e.type === 'enrolments' ? `${e.type}:${e.payload.data.enrolments[0].email}` : e.type,
     });
     const dispatch = counter();
     await subject.dispatchOnce(event, body, dispatch.ok);
     const other = Buffer.from(`${body.toString()} `);
     expect(await subject.dispatchOnce(event, other, dispatch.ok)).toBe(FALKOR_DUPLICATE_DELIVERY);
-    expect(store.calls[0].key).toBe('enrolment.completed:enr_1');
+    expect(store.calls[0].key).toBe('enrolments:test@example.com');
   });
 
   it.each([

@@ -2,6 +2,7 @@ import { Injectable, type Type } from '@nestjs/common';
 import { type FalkorWebhookEvent, OnFalkorEvent } from '../../src/index.js';
 import {
   createFalkorDelivery,
+  falkorSampleEnrolment,
   type SignedFalkorDelivery,
   type FalkorPayloadOverrides,
 } from '../../src/testing/index.js';
@@ -9,27 +10,49 @@ import { TEST_SECRET } from '../support/apps.js';
 
 let sequence = 0;
 
-/** An enrolment id no other delivery of the run uses. */
+/**
+ * An enrolment id no other delivery of the run uses: an e-mail address, since the learner's
+ * `email` is the only identity an enrolment carries.
+ */
 export function uniqueEnrolmentId(): string {
   sequence++;
-  return `enr_${process.pid}_${sequence}`;
+  return `learner.${process.pid}.${sequence}@example.com`;
 }
 
-/** A signed `enrolment.completed` delivery for an enrolment id. */
+/**
+ * A signed `enrolments` delivery holding one enrolment, the docs' first, for the learner `id`.
+ *
+ * @param id - the learner's e-mail address, from {@link uniqueEnrolmentId}
+ * @param overrides - fields merged over the enrolment record (not the envelope), e.g.
+ *   `{ status: { state: 'Complete' } }`; its `email` is always `id`
+ * @param secret - the secret to sign with (another than the app's makes a forged copy)
+ */
 export function enrolmentDelivery(
   id: string,
   overrides: FalkorPayloadOverrides = {},
   secret = TEST_SECRET,
 ): SignedFalkorDelivery {
-  return createFalkorDelivery('enrolment.completed', {
+  return createFalkorDelivery('enrolments', {
     secret,
-    overrides: { ...overrides, enrolment: { id } },
+    overrides: { data: { enrolments: [falkorSampleEnrolment({ ...overrides, email: id })] } },
   });
 }
 
 /**
- * Counts, per enrolment id, how often an `enrolment.completed` listener was entered and how often
- * it finished; several apps can share one ledger, as several instances share a database.
+ * A correctly signed `enrolments` delivery for the learner `id` that its DTO refuses with 400
+ * (`status.progress` is not a number), so that nothing is dispatched for it.
+ *
+ * @param id - the learner's e-mail address
+ * @param secret - the secret to sign with
+ */
+export function invalidEnrolmentDelivery(id: string, secret = TEST_SECRET): SignedFalkorDelivery {
+  return enrolmentDelivery(id, { status: { progress: 'ninety' } }, secret);
+}
+
+/**
+ * Counts, per enrolment id (the learner's e-mail), how often an `enrolments` listener was entered
+ * for it and how often it finished; several apps can share one ledger, as several instances share
+ * a database.
  */
 export class EnrolmentLedger {
   /** Runs that finished, by enrolment id. */
@@ -69,13 +92,18 @@ export class EnrolmentLedger {
   }
 }
 
-/** A listener class of `enrolment.completed` that records into the ledger. */
+/**
+ * A listener class of `enrolments` that records each enrolment of a delivery into the ledger,
+ * one after the other (a delivery may carry several).
+ */
 export function ledgerListener(ledger: EnrolmentLedger): Type<unknown> {
   @Injectable()
   class EnrolmentListener {
-    @OnFalkorEvent('enrolment.completed')
-    onCompleted(event: FalkorWebhookEvent<'enrolment.completed'>): Promise<void> {
-      return ledger.run(event.payload.enrolment.id);
+    @OnFalkorEvent('enrolments')
+    async onEnrolments(event: FalkorWebhookEvent<'enrolments'>): Promise<void> {
+      for (const enrolment of event.payload.data.enrolments) {
+        await ledger.run(enrolment.email);
+      }
     }
   }
   return EnrolmentListener;

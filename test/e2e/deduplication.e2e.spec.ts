@@ -8,12 +8,14 @@ import {
   type FalkorDeduplicationOptions,
   falkorDeliveryKey,
   FalkorWebhookModule,
+  signFalkorPayload,
 } from '../../src/index.js';
 import { ControlledStore } from '../deduplication/controlled.store.js';
 import {
   EnrolmentLedger,
   enrolmentDelivery,
   gate,
+  invalidEnrolmentDelivery,
   ledgerListener,
   uniqueEnrolmentId,
 } from '../deduplication/enrolment.ledger.js';
@@ -57,9 +59,12 @@ describe.each(adapters)('de-duplication on %s', (adapter) => {
       receiver(adapter, {}),
       receiver(adapter, {
         store: keyedStore,
+        // A learner's status at a moment is one delivery, however its body was serialised.
         key: (event, rawBody) =>
-          event.type === 'enrolment.completed'
-            ? `enrolment:${event.payload.enrolment.id}`
+          event.type === 'enrolments'
+            ? event.payload.data.enrolments
+                .map(({ email, status }) => `enrolment:${email}@${String(status.timestamp)}`)
+                .join(',')
             : falkorDeliveryKey(rawBody),
         inFlightStatus: 503,
         retryAfterSeconds: 30,
@@ -75,7 +80,7 @@ describe.each(adapters)('de-duplication on %s', (adapter) => {
     for (let i = 0; i < 2; i++) {
       const response = await send(off, delivery);
       expect(response.status).toBe(200);
-      expect(response.body).toEqual({ received: true, type: 'enrolment.completed', listeners: 1 });
+      expect(response.body).toEqual({ received: true, type: 'enrolments', listeners: 1 });
     }
     expect(off.ledger.processed.get(id)).toBe(2);
   });
@@ -85,14 +90,14 @@ describe.each(adapters)('de-duplication on %s', (adapter) => {
     const delivery = enrolmentDelivery(id);
     expect((await send(memory, delivery)).body).toEqual({
       received: true,
-      type: 'enrolment.completed',
+      type: 'enrolments',
       listeners: 1,
     });
     const duplicate = await send(memory, delivery);
     expect(duplicate.status).toBe(200);
     expect(duplicate.body).toEqual({
       received: true,
-      type: 'enrolment.completed',
+      type: 'enrolments',
       listeners: 0,
       duplicate: true,
     });
@@ -156,15 +161,26 @@ describe.each(adapters)('de-duplication on %s', (adapter) => {
     expect(memory.ledger.processed.get(id)).toBe(1);
   });
 
-  it('keys on the key function: a later delivery of the same enrolment is a duplicate', async () => {
+  it('keys on the key function: the same enrolment status in other bytes is a duplicate', async () => {
     const id = uniqueEnrolmentId();
-    const invalid = enrolmentDelivery(id, { user: { email: 'not-an-email' } });
-    expect((await send(keyed, invalid)).status).toBe(400);
-    expect((await send(keyed, enrolmentDelivery(id))).body.listeners).toBe(1);
-    const resent = enrolmentDelivery(id, { occurredAt: '2026-11-29T08:00:00+00:00' });
+    expect((await send(keyed, invalidEnrolmentDelivery(id))).status).toBe(400);
+    const delivery = enrolmentDelivery(id);
+    expect((await send(keyed, delivery)).body.listeners).toBe(1);
+    const pretty = JSON.stringify(delivery.payload, null, 2);
+    const resent = {
+      body: pretty,
+      headers: {
+        ...delivery.headers,
+        'Falkor-Webhook-Signature': signFalkorPayload(pretty, TEST_SECRET),
+      },
+    };
     expect((await send(keyed, resent)).body.duplicate).toBe(true);
-    expect(keyed.ledger.processed.get(id)).toBe(1);
-    expect(keyedStore.calls.some((call) => call.key === `enrolment:${id}`)).toBe(true);
+    const later = enrolmentDelivery(id, { status: { timestamp: '2020-10-10T09:00:00+02:00' } });
+    expect((await send(keyed, later)).body.listeners).toBe(1);
+    expect(keyed.ledger.processed.get(id)).toBe(2);
+    expect(
+      keyedStore.calls.some((call) => call.key === `enrolment:${id}@2020-10-09T14:59:06+02:00`),
+    ).toBe(true);
   });
 
   it('answers 503 with Retry-After to a delivery in flight when inFlightStatus is 503', async () => {

@@ -14,15 +14,17 @@ import { EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
 import { IsString } from 'class-validator';
 import request from 'supertest';
 import {
+  FalkorConfigurationError,
   falkorEventName,
+  type FalkorEventType,
+  FalkorRewardsPayloadDto,
   FalkorWebhookModule,
   type FalkorWebhookEvent,
   type FalkorWebhookModuleOptions,
   OnFalkorEvent,
-  RewardUnlockedDto,
   signFalkorPayload,
 } from '../../src/index.js';
-import { createFalkorDelivery } from '../../src/testing/index.js';
+import { createFalkorDelivery, falkorSamplePayload } from '../../src/testing/index.js';
 import {
   adapters,
   createApp,
@@ -84,14 +86,14 @@ class DenyAllButPublic implements CanActivate {
 class SecondListener {
   readonly types: string[] = [];
 
-  @OnFalkorEvent('enrolment.completed', { prependListener: true })
-  first(event: FalkorWebhookEvent<'enrolment.completed'>): void {
+  @OnFalkorEvent('enrolments', { prependListener: true })
+  first(event: FalkorWebhookEvent<'enrolments'>): void {
     this.types.push(`first:${event.type}`);
   }
 
-  @OnFalkorEvent('enrolment.completed')
-  @OnFalkorEvent('reward.unlocked')
-  twice(event: FalkorWebhookEvent<'enrolment.completed' | 'reward.unlocked'>): void {
+  @OnFalkorEvent('enrolments')
+  @OnFalkorEvent('rewards')
+  twice(event: FalkorWebhookEvent<'enrolments' | 'rewards'>): void {
     this.types.push(`twice:${event.type}`);
   }
 }
@@ -100,9 +102,9 @@ class SecondListener {
 class Observer {
   readonly seen: string[] = [];
 
-  @OnEvent(falkorEventName('enrolment.completed'))
-  observe(event: FalkorWebhookEvent<'enrolment.completed'>): void {
-    this.seen.push(event.payload.enrolment.id);
+  @OnEvent(falkorEventName('enrolments'))
+  observe(event: FalkorWebhookEvent<'enrolments'>): void {
+    this.seen.push(...event.payload.data.enrolments.map((enrolment) => enrolment.email));
   }
 }
 
@@ -112,15 +114,38 @@ class RequestScopedListener {
 
   constructor(@Inject(REQUEST) private readonly req: { headers: Record<string, unknown> }) {}
 
-  @OnFalkorEvent('reward.unlocked')
+  @OnFalkorEvent('rewards')
   record(): void {
     RequestScopedListener.seen.push({ tenant: this.req.headers['x-tenant'], instance: this });
   }
 }
 
-class StrictRewardDto extends RewardUnlockedDto {
+class StrictRewardDto extends FalkorRewardsPayloadDto {
   @IsString()
   declare campaign: string;
+}
+
+/** A type of the app's own, with its DTO given in the `events` option. */
+class CertificatesDto {
+  @IsString()
+  type!: string;
+
+  @IsString()
+  certificate!: string;
+}
+
+// FalkorEventMap is not augmented here: that would add the type to the whole test project's
+// catalog. The cast stands for the augmentation an application would write.
+const CERTIFICATES = 'certificates' as FalkorEventType;
+
+@Injectable()
+class CertificatesListener {
+  readonly received: FalkorWebhookEvent[] = [];
+
+  @OnFalkorEvent(CERTIFICATES)
+  onCertificates(event: FalkorWebhookEvent): void {
+    this.received.push(event);
+  }
 }
 
 describe.each(adapters)('FalkorWebhookModule on %s', (adapter) => {
@@ -129,8 +154,8 @@ describe.each(adapters)('FalkorWebhookModule on %s', (adapter) => {
       globalPrefix: 'api',
       providers: [RecordingListener],
     });
-    expect((await send(app, '/api/webhooks/falkor', 'reward.unlocked')).status).toBe(200);
-    expect((await send(app, '/webhooks/falkor', 'reward.unlocked')).status).toBe(404);
+    expect((await send(app, '/api/webhooks/falkor', 'rewards')).status).toBe(200);
+    expect((await send(app, '/webhooks/falkor', 'rewards')).status).toBe(404);
   });
 
   it('is configured with forRootAsync, the path given beside the factory', async () => {
@@ -149,9 +174,9 @@ describe.each(adapters)('FalkorWebhookModule on %s', (adapter) => {
       ],
       { providers: [RecordingListener] },
     );
-    expect((await send(app, '/hooks/lms', 'enrolment.created', 'async-secret')).status).toBe(200);
-    expect((await send(app, '/hooks/lms', 'enrolment.created')).status).toBe(401);
-    expect(app.get(RecordingListener).received.map((e) => e.type)).toEqual(['enrolment.created']);
+    expect((await send(app, '/hooks/lms', 'enrolments', 'async-secret')).status).toBe(200);
+    expect((await send(app, '/hooks/lms', 'enrolments')).status).toBe(401);
+    expect(app.get(RecordingListener).received.map((e) => e.type)).toEqual(['enrolments']);
   });
 
   it('accepts forRootAsync with useClass', async () => {
@@ -164,7 +189,7 @@ describe.each(adapters)('FalkorWebhookModule on %s', (adapter) => {
     const app = await start(adapter, [FalkorWebhookModule.forRootAsync({ useClass: Options })], {
       providers: [RecordingListener],
     });
-    const delivery = createFalkorDelivery('reward.unlocked', {
+    const delivery = createFalkorDelivery('rewards', {
       secret: 'class-secret',
       platformName: 'ByteKast',
     });
@@ -180,12 +205,12 @@ describe.each(adapters)('FalkorWebhookModule on %s', (adapter) => {
     const guarded = await start(adapter, [webhookModule()], {
       providers: [RecordingListener, { provide: APP_GUARD, useClass: DenyAllButPublic }],
     });
-    expect((await send(guarded, '/webhooks/falkor', 'reward.unlocked')).status).toBe(403);
+    expect((await send(guarded, '/webhooks/falkor', 'rewards')).status).toBe(403);
 
     const open = await start(adapter, [webhookModule({ decorators: [Public()] })], {
       providers: [RecordingListener, { provide: APP_GUARD, useClass: DenyAllButPublic }],
     });
-    expect((await send(open, '/webhooks/falkor', 'reward.unlocked')).status).toBe(200);
+    expect((await send(open, '/webhooks/falkor', 'rewards')).status).toBe(200);
     expect(open.get(RecordingListener).received).toHaveLength(1);
   });
 
@@ -196,10 +221,10 @@ describe.each(adapters)('FalkorWebhookModule on %s', (adapter) => {
     const second = await start(adapter, [webhookModule({ path: 'two' })], {
       providers: [RecordingListener],
     });
-    expect((await send(first, '/one', 'reward.unlocked')).status).toBe(200);
-    expect((await send(first, '/two', 'reward.unlocked')).status).toBe(404);
-    expect((await send(second, '/two', 'reward.unlocked')).status).toBe(200);
-    expect((await send(second, '/one', 'reward.unlocked')).status).toBe(404);
+    expect((await send(first, '/one', 'rewards')).status).toBe(200);
+    expect((await send(first, '/two', 'rewards')).status).toBe(404);
+    expect((await send(second, '/two', 'rewards')).status).toBe(200);
+    expect((await send(second, '/one', 'rewards')).status).toBe(404);
     expect(first.get(RecordingListener).received).toHaveLength(1);
     expect(second.get(RecordingListener).received).toHaveLength(1);
   });
@@ -214,17 +239,13 @@ describe.each(adapters)('FalkorWebhookModule on %s', (adapter) => {
       { providers: [RecordingListener] },
     );
     expect(
-      (await send(app, '/webhooks/enrolments', 'enrolment.created', 'enrolments-secret')).status,
+      (await send(app, '/webhooks/enrolments', 'enrolments', 'enrolments-secret')).status,
     ).toBe(200);
-    expect((await send(app, '/webhooks/rewards', 'reward.unlocked', 'rewards-secret')).status).toBe(
-      200,
-    );
-    expect(
-      (await send(app, '/webhooks/rewards', 'reward.unlocked', 'enrolments-secret')).status,
-    ).toBe(401);
+    expect((await send(app, '/webhooks/rewards', 'rewards', 'rewards-secret')).status).toBe(200);
+    expect((await send(app, '/webhooks/rewards', 'rewards', 'enrolments-secret')).status).toBe(401);
     expect(app.get(RecordingListener).received.map((e) => e.type)).toEqual([
-      'enrolment.created',
-      'reward.unlocked',
+      'enrolments',
+      'rewards',
     ]);
   });
 
@@ -232,19 +253,16 @@ describe.each(adapters)('FalkorWebhookModule on %s', (adapter) => {
     const app = await start(adapter, [webhookModule()], {
       providers: [RecordingListener, SecondListener, Observer],
     });
-    const response = await send(app, '/webhooks/falkor', 'enrolment.completed');
-    expect(response.body).toEqual({ received: true, type: 'enrolment.completed', listeners: 3 });
-    expect(app.get(SecondListener).types).toEqual([
-      'first:enrolment.completed',
-      'twice:enrolment.completed',
-    ]);
+    const response = await send(app, '/webhooks/falkor', 'enrolments');
+    expect(response.body).toEqual({ received: true, type: 'enrolments', listeners: 3 });
+    expect(app.get(SecondListener).types).toEqual(['first:enrolments', 'twice:enrolments']);
     expect(app.get(RecordingListener).received).toHaveLength(1);
-    expect(app.get(Observer).seen).toEqual(['enr_55']);
-    await send(app, '/webhooks/falkor', 'reward.unlocked');
+    expect(app.get(Observer).seen).toEqual(['test@example.com', 'test2@example']);
+    await send(app, '/webhooks/falkor', 'rewards');
     expect(app.get(SecondListener).types).toEqual([
-      'first:enrolment.completed',
-      'twice:enrolment.completed',
-      'twice:reward.unlocked',
+      'first:enrolments',
+      'twice:enrolments',
+      'twice:rewards',
     ]);
   });
 
@@ -252,7 +270,7 @@ describe.each(adapters)('FalkorWebhookModule on %s', (adapter) => {
     RequestScopedListener.seen.length = 0;
     const app = await start(adapter, [webhookModule()], { providers: [RequestScopedListener] });
     for (const tenant of ['acme', 'globex']) {
-      const delivery = createFalkorDelivery('reward.unlocked', { secret: TEST_SECRET });
+      const delivery = createFalkorDelivery('rewards', { secret: TEST_SECRET });
       const response = await request(app.getHttpServer())
         .post('/webhooks/falkor')
         .set({ ...delivery.headers, 'X-Tenant': tenant })
@@ -264,17 +282,13 @@ describe.each(adapters)('FalkorWebhookModule on %s', (adapter) => {
   });
 
   it('validates with a DTO given in the events option', async () => {
-    const app = await start(
-      adapter,
-      [webhookModule({ events: { 'reward.unlocked': StrictRewardDto } })],
-      {
-        providers: [RecordingListener],
-      },
-    );
-    expect((await send(app, '/webhooks/falkor', 'reward.unlocked')).body.errors).toEqual([
+    const app = await start(adapter, [webhookModule({ events: { rewards: StrictRewardDto } })], {
+      providers: [RecordingListener],
+    });
+    expect((await send(app, '/webhooks/falkor', 'rewards')).body.errors).toEqual([
       expect.objectContaining({ property: 'campaign' }),
     ]);
-    const delivery = createFalkorDelivery('reward.unlocked', {
+    const delivery = createFalkorDelivery('rewards', {
       secret: TEST_SECRET,
       overrides: { campaign: 'winter' },
     });
@@ -286,18 +300,24 @@ describe.each(adapters)('FalkorWebhookModule on %s', (adapter) => {
     expect(app.get(RecordingListener).received[0].payload).toBeInstanceOf(StrictRewardDto);
   });
 
-  it('adds event types through the events option', async () => {
-    class CourseArchivedDto {
-      @IsString()
-      course!: string;
-    }
-    const app = await start(adapter, [
-      webhookModule({ events: { 'course.archived': CourseArchivedDto } }),
-    ]);
-    const body = JSON.stringify({ event: 'course.archived', course: 'c1' });
+  it('adds event types through the events option, and their listeners receive them', async () => {
+    const app = await start(
+      adapter,
+      [webhookModule({ events: { certificates: CertificatesDto } })],
+      {
+        providers: [CertificatesListener],
+      },
+    );
+    const body = JSON.stringify({ type: 'certificates', certificate: 'c1' });
     const response = await sendSigned(app, body);
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ received: true, type: 'course.archived', listeners: 0 });
+    expect(response.body).toEqual({ received: true, type: 'certificates', listeners: 1 });
+    const [event] = app.get(CertificatesListener).received;
+    expect(event.payload).toBeInstanceOf(CertificatesDto);
+    expect(event.payload).toMatchObject({ type: 'certificates', certificate: 'c1' });
+    const invalid = await sendSigned(app, JSON.stringify({ type: 'certificates', certificate: 1 }));
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors).toEqual([expect.objectContaining({ property: 'certificate' })]);
   });
 
   it('resolves the event type with resolveEventType', async () => {
@@ -310,25 +330,26 @@ describe.each(adapters)('FalkorWebhookModule on %s', (adapter) => {
       ],
       { providers: [RecordingListener] },
     );
-    const delivery = createFalkorDelivery('reward.unlocked', {
+    const delivery = createFalkorDelivery('rewards', {
       secret: TEST_SECRET,
-      overrides: { event: 'ignored' },
+      overrides: { type: 'ignored' },
     });
     const response = await request(app.getHttpServer())
       .post('/webhooks/falkor')
-      .set({ ...delivery.headers, 'X-Falkor-Event': 'reward.unlocked' })
+      .set({ ...delivery.headers, 'X-Falkor-Event': 'rewards' })
       .send(delivery.body);
     expect(response.status).toBe(200);
-    expect(app.get(RecordingListener).received.map((e) => e.type)).toEqual(['reward.unlocked']);
+    expect(app.get(RecordingListener).received.map((e) => e.type)).toEqual(['rewards']);
+    expect(app.get(RecordingListener).received[0].payload.type).toBe('ignored');
   });
 
   it('rejects unknown event types with 400 when unknownEvents is reject', async () => {
     const app = await start(adapter, [webhookModule({ unknownEvents: 'reject' })]);
-    const body = JSON.stringify({ event: 'pathway.archived' });
+    const body = JSON.stringify(falkorSamplePayload('enrolments', { type: 'certificates' }));
     const response = await sendSigned(app, body);
     expect(response.status).toBe(400);
     expect(response.body.error).toBe('unknown_event_type');
-    expect(response.body.message).toContain('pathway.archived');
+    expect(response.body.message).toContain('certificates');
   });
 
   it('answers 400 to a signed payload without an event type', async () => {
@@ -336,7 +357,8 @@ describe.each(adapters)('FalkorWebhookModule on %s', (adapter) => {
     const body = '{}';
     const response = await sendSigned(app, body);
     expect(response.status).toBe(400);
-    expect(response.body.message).toContain('"event"');
+    expect(response.body.error).toBe('payload_invalid');
+    expect(response.body.message).toContain('the body needs a string "type" field');
   });
 });
 
@@ -356,6 +378,26 @@ describe('start-up errors', () => {
     await expect(
       NestFactory.create(BadModule, { logger: false, abortOnError: false }),
     ).rejects.toThrow('"secret"');
+  });
+
+  it('fails to start when a listener subscribes to a type that has no DTO, naming the fix', async () => {
+    @Module({
+      imports: [EventEmitterModule.forRoot(), FalkorWebhookModule.forRoot({ secret: TEST_SECRET })],
+      providers: [CertificatesListener],
+    })
+    class UnknownTypeModule {}
+    // Listeners are subscribed when the app initialises, so that is when it fails.
+    const app = await NestFactory.create(UnknownTypeModule, { logger: false, abortOnError: false });
+    try {
+      const start = app.init();
+      await expect(start).rejects.toBeInstanceOf(FalkorConfigurationError);
+      await expect(start).rejects.toThrow(
+        '@OnFalkorEvent("certificates") on CertificatesListener.onCertificates: no DTO handles',
+      );
+      await expect(start).rejects.toThrow('events: { "certificates": YourPayloadDto }');
+    } finally {
+      await app.close();
+    }
   });
 
   it('fails to start without EventEmitterModule, naming the fix', async () => {

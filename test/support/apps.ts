@@ -75,12 +75,14 @@ export async function createApp(
 /**
  * Starts an app with the README's Quick start set-up on an adapter: on Express, the raw body
  * parser of `falkorBodyParserOptions()` on the webhook route; on Fastify, an 8 MiB body limit and
- * raw parsers for `text/plain` and any other content type (none included).
+ * parsers keeping the raw body for JSON, forms, `text/plain` and any other content type (none
+ * included).
  */
 export async function createQuickStartApp(
   adapter: AdapterName,
   imports: (DynamicModule | Type<unknown>)[],
   providers: readonly Provider[] = [],
+  logger: LoggerService | false = false,
 ): Promise<INestApplication> {
   @Module({ imports: [EventEmitterModule.forRoot(), ...imports], providers: [...providers] })
   class QuickStartAppModule {}
@@ -88,7 +90,7 @@ export async function createQuickStartApp(
   if (adapter === 'express') {
     const app = await NestFactory.create<NestExpressApplication>(QuickStartAppModule, {
       rawBody: true,
-      logger: false,
+      logger,
     });
     app.useBodyParser('raw', falkorBodyParserOptions());
     await app.listen(0, '127.0.0.1');
@@ -101,9 +103,9 @@ export async function createQuickStartApp(
       connectionTimeout: 30_000,
       requestTimeout: 30_000,
     }),
-    { rawBody: true, logger: false },
+    { rawBody: true, logger },
   );
-  app.useBodyParser(['text/plain', '*']);
+  app.useBodyParser(['application/json', 'application/x-www-form-urlencoded', 'text/plain', '*']);
   await app.listen(0, '127.0.0.1');
   return app;
 }
