@@ -43,7 +43,7 @@ class Certificates {
   }
 }
 Reflect.decorate(
-  [OnFalkorEvent(['enrolment.completed', 'reward.unlocked'])],
+  [OnFalkorEvent(['enrolments', 'rewards'])],
   Certificates.prototype,
   'issue',
   Object.getOwnPropertyDescriptor(Certificates.prototype, 'issue'),
@@ -71,12 +71,27 @@ async function main() {
   await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${app.getHttpServer().address().port}/webhooks/falkor`;
   try {
+    // An enrolments delivery of the documented shape, written out as the platform would send it.
     const body = JSON.stringify({
-      event: 'enrolment.completed',
-      occurredAt: '2026-11-28T10:15:00+00:00',
-      user: { id: 'usr_1207' },
-      pathway: { id: 'pw_8841' },
-      enrolment: { id: 'enr_55', status: 'completed', progress: 100 },
+      type: 'enrolments',
+      data: {
+        pathway: { name: 'Pathway Name', ID: 'FA-HCPG-06RF' },
+        enrolments: [
+          {
+            email: 'test@example.com',
+            firstname: 'Test',
+            lastname: 'User',
+            status: {
+              level: 2,
+              state: 'Complete',
+              progress: 100,
+              version: '1.2.3',
+              timestamp: '2020-10-09T14:59:06+02:00',
+              joined: '2020-10-07T12:00:06+02:00',
+            },
+          },
+        ],
+      },
     });
     const signed = await post(url, body, {
       'Content-Type': 'application/json',
@@ -84,11 +99,13 @@ async function main() {
     });
     assert.deepEqual(signed, {
       status: 200,
-      body: { received: true, type: 'enrolment.completed', listeners: 1 },
+      body: { received: true, type: 'enrolments', listeners: 1 },
     });
     assert.equal(received.length, 1);
-    assert.equal(received[0].payload.constructor.name, 'EnrolmentCompletedDto');
-    assert.equal(received[0].payload.enrolment.progress, 100);
+    assert.equal(received[0].payload.constructor.name, 'FalkorEnrolmentsPayloadDto');
+    assert.equal(received[0].payload.data.pathway.ID, 'FA-HCPG-06RF');
+    assert.equal(received[0].payload.data.enrolments[0].status.state, 'Complete');
+    assert.equal(received[0].payload.data.enrolments[0].status.progress, 100);
 
     const forged = await post(url, body, {
       'Content-Type': 'application/json',
@@ -96,11 +113,20 @@ async function main() {
     });
     assert.equal(forged.status, 401);
 
-    const delivery = createFalkorDelivery('reward.unlocked', { secret: SECRET });
+    const delivery = createFalkorDelivery('rewards', { secret: SECRET });
     assert.equal((await post(url, delivery.body, delivery.headers)).status, 200);
+    assert.equal(received[1].payload.data.rewards[0].vouchers[0].expires, 'never');
+
+    // Without a Content-Type header fetch sends text/plain, which no Express parser takes: the
+    // module reads the body itself, on Nest 11 too.
+    const plain = await post(url, delivery.body, {
+      'Falkor-Webhook-Signature': delivery.headers['Falkor-Webhook-Signature'],
+    });
+    assert.deepEqual(plain, { status: 200, body: { received: true, type: 'rewards', listeners: 1 } });
+    assert.equal(received[2].rawBody.toString('utf8'), delivery.body);
     assert.deepEqual(
       received.map((event) => event.type),
-      ['enrolment.completed', 'reward.unlocked'],
+      ['enrolments', 'rewards', 'rewards'],
     );
   } finally {
     await app.close();

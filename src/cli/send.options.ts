@@ -16,8 +16,7 @@ export interface SendOptions {
   readonly url: URL;
   /** The sample payload of an event type (for a pathway), or a file whose exact bytes are sent. */
   readonly payload:
-    | { readonly event: FalkorEventType; readonly pathway?: string }
-    | { readonly file: string };
+    { readonly event: FalkorEventType; readonly pathway?: string } | { readonly file: string };
   /** The secret to sign with. */
   readonly secret: string;
   /** The platform whose signature header is sent. */

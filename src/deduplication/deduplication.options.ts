@@ -13,10 +13,10 @@ export type FalkorDeduplicationKey = (
 ) => string | Promise<string>;
 
 /**
- * What to do when the store fails or times out. `reject`: answer 503 with `Retry-After`, so the
- * platform redelivers later (nothing is processed twice, nothing is lost). `process`: dispatch
- * the delivery without de-duplication (the platform is not kept waiting, but a delivery that
- * arrives twice during the outage is processed twice).
+ * What to do when the store fails or times out. `reject`: answer 503 with `Retry-After`, so that a
+ * sender that retries delivers it later (nothing is processed twice; the platform's docs do not
+ * say whether it retries). `process`: dispatch the delivery without de-duplication (the sender is
+ * not kept waiting, but a delivery that arrives twice during the outage is processed twice).
  */
 export type FalkorStoreErrorPolicy = 'reject' | 'process';
 

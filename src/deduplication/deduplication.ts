@@ -236,8 +236,8 @@ export class FalkorDeduplicator {
     }
     const policy =
       this.settings.onStoreError === 'reject'
-        ? 'New deliveries are answered 503 with Retry-After until it recovers, so the platform ' +
-          'redelivers them'
+        ? 'New deliveries are answered 503 with Retry-After until it recovers, so that a sender ' +
+          'that retries delivers them again'
         : 'New deliveries are processed WITHOUT de-duplication until it recovers ' +
           '(onStoreError: "process"), so one that arrives twice meanwhile is processed twice';
     this.logger.error(

@@ -183,7 +183,8 @@ export interface FalkorListenerFailure {
 }
 
 /**
- * One or more listeners failed (500), so the platform redelivers. Every listener ran; the failures
+ * One or more listeners failed (500): the delivery is not acknowledged, so that a sender that
+ * retries can deliver it again. Every listener ran; the failures
  * are all here.
  */
 export class FalkorListenerError extends FalkorWebhookError {
@@ -200,14 +201,16 @@ export class FalkorListenerError extends FalkorWebhookError {
       'listener_failed',
       `${failures.length} listener(s) failed for "${eventType}": ${failures
         .map((f) => f.listener)
-        .join(', ')}. The delivery was not acknowledged, so the platform will redeliver it.`,
+        .join(
+          ', ',
+        )}. The delivery was not acknowledged, so a sender that retries can deliver it again.`,
       { cause: new AggregateError(failures.map((f) => f.error)) },
     );
   }
 }
 
 /**
- * A refusal the platform should retry later (409 or 503). The route answers it with a
+ * A refusal to retry later (409 or 503): nothing was processed. The route answers it with a
  * `Retry-After` header of {@link FalkorRetryableError.retryAfterSeconds}.
  */
 export class FalkorRetryableError extends FalkorWebhookError {

@@ -38,12 +38,16 @@ const NUMERIC = /^-?\d+(?:\.\d+)?$/;
 
 /**
  * `booked` and `available` arrive as numbers in one example and as strings in another: a string
- * of digits becomes its number, anything else is passed on unchanged.
+ * of digits becomes its number (unless too long for one), anything else is passed on unchanged.
  *
  * @param value - the value as it came
  */
 export function falkorCount(value: unknown): unknown {
-  return typeof value === 'string' && NUMERIC.test(value) ? Number(value) : value;
+  if (typeof value !== 'string' || !NUMERIC.test(value)) {
+    return value;
+  }
+  const count = Number(value);
+  return Number.isFinite(count) ? count : value;
 }
 
 function oneOf(values: readonly string[]): FalkorDocumentedValues {

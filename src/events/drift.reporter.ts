@@ -62,7 +62,7 @@ export class FalkorValueDrift {
       return;
     }
     this.warn(
-      `Accepted a ${printableFalkorValue(type)} delivery whose ${undocumented.property} is ${value}, ` +
+      `Accepted an ${printableFalkorValue(type)} delivery whose ${undocumented.property} is ${value}, ` +
         `a value the platform's docs do not list (they give ${undocumented.documented}): the ` +
         'platform may have changed. Set "strictValues: true" to refuse such deliveries with 400.',
     );

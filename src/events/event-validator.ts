@@ -1,33 +1,15 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
-import { validate, type ValidationError, type ValidatorOptions } from 'class-validator';
-import {
-  FalkorValidationError,
-  type FalkorValidationIssue,
-} from '../errors/falkor-webhook.errors.js';
+import { validate, type ValidatorOptions } from 'class-validator';
+import { FalkorValidationError } from '../errors/falkor-webhook.errors.js';
 import type { FalkorDtoClass } from './field.rules.js';
 import { FALKOR_PLAN_DECLINED, falkorPayloadPlan } from './payload.plan.js';
+import { buildableFalkorBody } from './plain-body.sanitiser.js';
+import { falkorValidationIssues } from './validation.issues.js';
 
 const DEFAULT_VALIDATOR_OPTIONS: ValidatorOptions = {
   forbidUnknownValues: true,
   validationError: { target: false, value: false },
 };
-
-function collectIssues(
-  errors: readonly ValidationError[],
-  parent: string,
-  issues: FalkorValidationIssue[],
-): FalkorValidationIssue[] {
-  for (const error of errors) {
-    const property = parent ? `${parent}.${error.property}` : error.property;
-    if (error.constraints) {
-      issues.push({ property, constraints: error.constraints });
-    }
-    if (error.children?.length) {
-      collectIssues(error.children, property, issues);
-    }
-  }
-  return issues;
-}
 
 function withDefaults(options: ValidatorOptions | undefined): ValidatorOptions {
   return options ? { ...DEFAULT_VALIDATOR_OPTIONS, ...options } : DEFAULT_VALIDATOR_OPTIONS;
@@ -46,10 +28,11 @@ export async function validateFalkorPayloadStraight<T extends object>(
   body: Record<string, unknown>,
   options?: ValidatorOptions,
 ): Promise<T> {
-  const instance = plainToInstance(dto, body);
+  const buildable = buildableFalkorBody(body);
+  const instance = plainToInstance(dto, buildable);
   const errors = await validate(instance, withDefaults(options));
   if (errors.length > 0) {
-    throw new FalkorValidationError(eventType, collectIssues(errors, '', []));
+    throw new FalkorValidationError(eventType, falkorValidationIssues(errors, buildable));
   }
   return instance;
 }

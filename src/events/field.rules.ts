@@ -19,7 +19,8 @@ export type FalkorDtoClass = new () => object;
  * finite number, `object` a JSON object, `count` a number or a string (the docs show both),
  * `nested` an object of a DTO, `list` an array of objects of a DTO.
  */
-export type FalkorFieldKind = 'text' | 'integer' | 'number' | 'object' | 'count' | 'nested' | 'list';
+export type FalkorFieldKind =
+  'text' | 'integer' | 'number' | 'object' | 'count' | 'nested' | 'list';
 
 /**
  * The values the platform's docs list for a field. A value outside them is still accepted (and
@@ -77,7 +78,8 @@ export function falkorFieldRules(dto: object): readonly FalkorFieldRule[] | unde
   let rules = allRules.get(dto);
   if (rules === undefined) {
     const parent = Object.getPrototypeOf(dto) as object | null;
-    const inherited = parent && parent !== Function.prototype ? falkorFieldRules(parent) : undefined;
+    const inherited =
+      parent && parent !== Function.prototype ? falkorFieldRules(parent) : undefined;
     const own = ownFalkorFieldRules(dto);
     rules = own || inherited ? [...(inherited ?? []), ...(own ?? [])] : null;
     allRules.set(dto, rules);

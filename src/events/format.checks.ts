@@ -67,5 +67,14 @@ const EMAIL_OPTIONS = { require_tld: false };
  * @param value - the value to check
  */
 export function isFalkorEmail(value: unknown): boolean {
-  return typeof value === 'string' && (isPlainEmail(value) || isEmail(value, EMAIL_OPTIONS));
+  return typeof value === 'string' && (isPlainEmail(value) || isEmailSafely(value));
+}
+
+/** class-validator's `isEmail` throws a URIError on a lone surrogate: that is not an address. */
+function isEmailSafely(value: string): boolean {
+  try {
+    return isEmail(value, EMAIL_OPTIONS);
+  } catch {
+    return false;
+  }
 }

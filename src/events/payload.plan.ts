@@ -22,11 +22,13 @@ const plans = new WeakMap<object, FalkorPayloadPlan | null>();
 
 /**
  * class-transformer leaves a key unset when the new object already answers it with a function or
- * its class's prototype defines it without a setter (`constructor`, `toString`, ...): so do we.
+ * its class's prototype defines it without a setter (`constructor`, `toString`, ...), and never
+ * copies `__proto__` (an own key `JSON.parse` makes): so do we.
  */
 function isSkipped(target: object, prototype: object, key: string): boolean {
   const descriptor = Object.getOwnPropertyDescriptor(prototype, key);
   return (
+    key === '__proto__' ||
     (descriptor !== undefined && descriptor.set === undefined) ||
     (target as Record<string, unknown>)[key] instanceof Function
   );

@@ -35,7 +35,7 @@ const NO_SECRET =
  * grammar (401), then HMAC-SHA256 over the exact bytes with each secret (401).
  *
  * Its settings are the route's `@FalkorWebhook()` options (method over class), then those of
- * `FalkorWebhookModule` when the app imports it, then the defaults (`'Falkor'`, 1 MiB); a route
+ * `FalkorWebhookModule` when the app imports it, then the defaults (`'Falkor'`, 8 MiB); a route
  * without a secret from either answers 500 with the fix. What verified is then on the request: read
  * it with `@FalkorDelivery()` or `getFalkorDelivery(request)`.
  */

@@ -11,7 +11,7 @@ import {
 
 /**
  * Options of `@FalkorWebhook()`. Each one left out is taken from `FalkorWebhookModule` when the app
- * imports it (`maxBodyBytes` and `platformName` otherwise default to 1 MiB and `'Falkor'`).
+ * imports it (`maxBodyBytes` and `platformName` otherwise default to 8 MiB and `'Falkor'`).
  */
 export interface FalkorWebhookGuardOptions {
   /**

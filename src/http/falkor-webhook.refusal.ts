@@ -9,7 +9,8 @@ import {
 } from '../errors/falkor-webhook.errors.js';
 
 const INTERNAL_ERROR_MESSAGE =
-  'The webhook could not be processed; it was not acknowledged, so the platform will redeliver it.';
+  'The webhook could not be processed; it was not acknowledged, so a sender that retries can ' +
+  'deliver it again.';
 
 /**
  * The HTTP answer to a refused delivery: `{ statusCode, error, message }` (plus `errors` for a
@@ -53,7 +54,7 @@ function logRefusal(error: FalkorWebhookError, logger: Logger): void {
 /**
  * Logs why a delivery was refused (listener failures with their stacks, signature failures with
  * their reason only) and gives the HTTP answer. Anything that is not a {@link FalkorWebhookError}
- * is logged with its stack and answered with a generic 500, so that the platform redelivers.
+ * is logged with its stack and answered with a generic 500: the delivery is not acknowledged.
  *
  * @param error - what was thrown while handling the delivery
  * @param logger - where to log it

@@ -25,8 +25,8 @@ export interface FalkorListenerMetadata {
 /**
  * Makes a provider's method a listener of one or more Falkor event types. The method receives a
  * {@link FalkorWebhookEvent} whose payload has been verified and validated, and the delivery is
- * acknowledged only once every listener has finished: throw (or reject) to have the platform
- * redeliver it.
+ * acknowledged only once every listener has finished: throw (or reject) to leave it
+ * unacknowledged (a 5xx), so that a sender that retries can deliver it again.
  *
  * @example
  * ```ts

@@ -41,10 +41,17 @@ export interface FalkorVerifiedRequest {
   readonly secretId?: string;
 }
 
+/** A parser that gave a string kept no bytes: Fastify's own `text/plain` parser does that. */
+const TEXT_BODY_FIX =
+  'The body was parsed as text without its raw bytes (Fastify parses text/plain so), so the ' +
+  'webhook signature cannot be checked. On Fastify, register parsers that keep the raw body: ' +
+  "app.useBodyParser(['application/json', 'application/x-www-form-urlencoded', 'text/plain', '*']).";
+
 const RAW_BODY_FIX =
   'The raw request body is not available, so the webhook signature cannot be checked. Create the ' +
-  'app with NestFactory.create(AppModule, { rawBody: true }) (Express and Fastify alike), or mount ' +
-  'a raw body parser (e.g. express.raw({ type: "application/json" })) on the webhook route.';
+  'app with NestFactory.create(AppModule, { rawBody: true }) (Express and Fastify alike); on ' +
+  "Express, app.useBodyParser('raw', falkorBodyParserOptions()) mounts an express.raw parser " +
+  'that hands the webhook route its exact bytes.';
 
 /** Media types a JSON body may be declared with besides `application/<anything>+json`. */
 const JSON_MEDIA_TYPES = new Set([
@@ -126,7 +133,9 @@ export function verifyFalkorRequest(
   if (request.headers['content-length'] === '0') {
     return verifyBytes(request, EMPTY_BODY, settings);
   }
-  throw new FalkorConfigurationError(RAW_BODY_FIX);
+  throw new FalkorConfigurationError(
+    typeof request.body === 'string' ? TEXT_BODY_FIX : RAW_BODY_FIX,
+  );
 }
 
 function signatureError(

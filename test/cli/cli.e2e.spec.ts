@@ -14,14 +14,22 @@ import {
 } from 'nestjs-falkor-webhook/testing';
 import { AppModule } from '../../sample/app.module.js';
 import { DEVELOPMENT_SECRET } from '../../sample/sample.config.js';
+import { docsDeliveryVectors } from '../support/vectors.js';
 import { type BuiltPackage, buildPackage, runNode } from './support/built-package.js';
+
+/** What the sample's listeners log for the docs' example delivery of each type. */
+const SAMPLE_LOGS = {
+  enrolments: 'test@example.com is In Progress (90%) on pathway FA-HCPG-06RF',
+  events: 'ticket 8bd0705f-c640-4191-9a1c-1a8cc73ad949 for test@example.com to Event (2 booked)',
+  rewards: 'fulfil voucher 6c720133-3916-4172-94c9-62d1394fc72b (Cup of Coffee)',
+} as const;
 
 @Injectable()
 class Recorder {
-  readonly received: FalkorWebhookEvent[] = [];
+  readonly received: FalkorWebhookEvent<'rewards'>[] = [];
 
-  @OnFalkorEvent('reward.unlocked')
-  record(event: FalkorWebhookEvent<'reward.unlocked'>): void {
+  @OnFalkorEvent('rewards')
+  record(event: FalkorWebhookEvent<'rewards'>): void {
     this.received.push(event);
   }
 }
@@ -85,43 +93,62 @@ describe('the falkor-webhook CLI, built and run against the sample app', () => {
   it('builds an executable entry point with a node shebang', async () => {
     expect((await readFile(cli, 'utf8')).split('\n')[0]).toBe('#!/usr/bin/env node');
     await chmod(cli, 0o755);
-    const { stdout } = await promisify(execFile)(cli, ['events', 'reward.unlocked']);
-    expect(JSON.parse(stdout)).toEqual(FALKOR_SAMPLE_PAYLOADS['reward.unlocked']);
+    const { stdout } = await promisify(execFile)(cli, ['events', 'rewards']);
+    expect(JSON.parse(stdout)).toEqual(FALKOR_SAMPLE_PAYLOADS.rewards);
   });
 
   it('sends a signed sample delivery and prints the status, latency and answer', async () => {
-    const before = sampleLogs('enrolment.completed: user usr_1207');
+    const before = sampleLogs(SAMPLE_LOGS.enrolments);
     const result = await run([
       'send',
       sampleUrl,
       '--event',
-      'enrolment.completed',
+      'enrolments',
       '--secret',
       DEVELOPMENT_SECRET,
     ]);
     expect(result).toMatchObject({ code: 0 });
-    expect(result.stderr).toContain(`POST ${sampleUrl}: enrolment.completed`);
+    expect(result.stderr).toContain(`POST ${sampleUrl}: enrolments`);
     const [status, body] = result.stdout.trim().split('\n');
     expect(status).toMatch(/^200 OK in \d+\.\d ms$/);
-    expect(JSON.parse(body)).toEqual({ received: true, type: 'enrolment.completed', listeners: 1 });
-    expect(sampleLogs('enrolment.completed: user usr_1207')).toBe(before + 1);
+    expect(JSON.parse(body)).toEqual({ received: true, type: 'enrolments', listeners: 1 });
+    expect(sampleLogs(SAMPLE_LOGS.enrolments)).toBe(before + 1);
+  });
+
+  it('sets the pathway of the sample with --pathway', async () => {
+    const line = 'test2@example is In Progress (50%) on pathway FA-CLI-0001';
+    const before = sampleLogs(line);
+    const result = await run([
+      'send',
+      sampleUrl,
+      '-e',
+      'enrolments',
+      '--pathway',
+      'FA-CLI-0001',
+      '-s',
+      DEVELOPMENT_SECRET,
+    ]);
+    expect(result).toMatchObject({ code: 0 });
+    expect(sampleLogs(line)).toBe(before + 1);
   });
 
   it('reads the secret from FALKOR_WEBHOOK_SECRET', async () => {
-    const result = await run(['send', sampleUrl, '-e', 'attendance.checked_in'], {
+    const before = sampleLogs(SAMPLE_LOGS.events);
+    const result = await run(['send', sampleUrl, '-e', 'events'], {
       env: { FALKOR_WEBHOOK_SECRET: DEVELOPMENT_SECRET },
     });
     expect(result).toMatchObject({ code: 0 });
-    expect(result.stdout).toContain('"type":"attendance.checked_in"');
+    expect(result.stdout).toContain('"type":"events"');
+    expect(sampleLogs(SAMPLE_LOGS.events)).toBe(before + 1);
   });
 
   it('sends --count deliveries with --concurrency and prints progress and a summary', async () => {
-    const before = sampleLogs('activity.completed: user usr_1207');
+    const before = sampleLogs(SAMPLE_LOGS.rewards);
     const result = await run([
       'send',
       sampleUrl,
       '--event',
-      'activity.completed',
+      'rewards',
       '--secret',
       DEVELOPMENT_SECRET,
       '--count',
@@ -136,32 +163,25 @@ describe('the falkor-webhook CLI, built and run against the sample app', () => {
     expect(result.stdout).toMatch(
       /latency p50 [\d.]+ ms, p99 [\d.]+ ms \(min [\d.]+ ms, max [\d.]+ ms\)/,
     );
-    expect(sampleLogs('activity.completed: user usr_1207')).toBe(before + 12);
+    expect(sampleLogs(SAMPLE_LOGS.rewards)).toBe(before + 12);
   });
 
   it('exits with 1 and shows the answer when the receiver refuses the delivery', async () => {
-    const single = await run(['send', sampleUrl, '-e', 'reward.unlocked', '-s', 'wrong-secret']);
+    const single = await run(['send', sampleUrl, '-e', 'rewards', '-s', 'wrong-secret']);
     expect(single.code).toBe(1);
     expect(single.stdout).toMatch(/^401 Unauthorized in /);
     expect(single.stdout).toContain('"error":"signature_invalid"');
-    const repeated = await run([
-      'send',
-      sampleUrl,
-      '-e',
-      'reward.unlocked',
-      '-s',
-      'wrong',
-      '-n',
-      '3',
-    ]);
+    const repeated = await run(['send', sampleUrl, '-e', 'rewards', '-s', 'wrong', '-n', '3']);
     expect(repeated.code).toBe(1);
     expect(repeated.stdout).toContain('  status 401: 3\n');
     expect(repeated.stdout).toContain('first 401 answer: {"statusCode":401');
   });
 
   it("sends a file's exact bytes in a white-label platform header", async () => {
-    const json = JSON.stringify(FALKOR_SAMPLE_PAYLOADS['reward.unlocked']).replace('/', '\\/');
-    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${json}\n`)]);
+    // The docs' rewards delivery as PHP pretty-prints it, with a BOM and a final newline: bytes
+    // that JSON.stringify would never give back.
+    const php = docsDeliveryVectors.find((v) => v.name === 'docs-rewards-php-pretty')!.body;
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), php, Buffer.from('\n')]);
     const file = join(build.dir, 'payload.json');
     await writeFile(file, bytes);
     const result = await run(['send', recordingUrl, '--file', file, '--platform', 'ByteKast'], {
@@ -174,11 +194,12 @@ describe('the falkor-webhook CLI, built and run against the sample app', () => {
     const event = recording.get(Recorder).received.at(-1);
     expect(event?.platform).toBe('ByteKast');
     expect(event?.rawBody.equals(bytes)).toBe(true);
+    expect(event?.payload.data.rewards[0].vouchers[0].expires).toBe('never');
   });
 
   it('explains a refused connection and exits with 1', async () => {
     const url = `http://127.0.0.1:${await closedPort()}/webhooks/falkor`;
-    const result = await run(['send', url, '-e', 'reward.unlocked', '-s', 's']);
+    const result = await run(['send', url, '-e', 'rewards', '-s', 's']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`Could not deliver to ${url}: connection refused`);
   });
@@ -186,12 +207,12 @@ describe('the falkor-webhook CLI, built and run against the sample app', () => {
   it.each([
     [
       'a URL without a scheme',
-      ['send', 'localhost:3000/webhooks/falkor', '-e', 'reward.unlocked', '-s', 's'],
+      ['send', 'localhost:3000/webhooks/falkor', '-e', 'rewards', '-s', 's'],
       'is not an http(s) URL',
     ],
     [
       'a missing secret',
-      ['send', 'http://127.0.0.1:9/x', '-e', 'reward.unlocked'],
+      ['send', 'http://127.0.0.1:9/x', '-e', 'rewards'],
       'FALKOR_WEBHOOK_SECRET',
     ],
     [
@@ -201,12 +222,12 @@ describe('the falkor-webhook CLI, built and run against the sample app', () => {
     ],
     [
       'an unknown event type',
-      ['send', 'http://127.0.0.1:9/x', '-e', 'course.archived', '-s', 's'],
-      'Unknown event type "course.archived"',
+      ['send', 'http://127.0.0.1:9/x', '-e', 'certificates', '-s', 's'],
+      'Unknown event type "certificates": use one of enrolments, events, rewards',
     ],
     [
       'an unknown option',
-      ['send', 'http://127.0.0.1:9/x', '--evnt', 'reward.unlocked'],
+      ['send', 'http://127.0.0.1:9/x', '--evnt', 'rewards'],
       "Unknown option '--evnt'",
     ],
     ['an unknown command', ['post', 'http://127.0.0.1:9/x'], 'Unknown command "post"'],
@@ -218,7 +239,7 @@ describe('the falkor-webhook CLI, built and run against the sample app', () => {
   });
 
   it('signs a body from standard input and verifies the header line it printed', async () => {
-    const body = '{"event":"reward.unlocked","note":"café"}\n';
+    const body = '{"type":"rewards","note":"café"}\n';
     const signed = await run(['sign', '--secret', 's3cret', '--platform', 'ByteKast'], {
       input: body,
     });
@@ -238,14 +259,15 @@ describe('the falkor-webhook CLI, built and run against the sample app', () => {
     expect(invalid.stdout).toMatch(/^invalid: the signature does not match/);
   });
 
-  it('lists the catalog with a sample of each type, or prints one sample', async () => {
+  it('lists the event types one line each, or prints the sample of one', async () => {
     const all = await run(['events']);
     expect(all.code).toBe(0);
-    for (const type of Object.keys(FALKOR_SAMPLE_PAYLOADS)) {
-      expect(all.stdout).toContain(`${type}\n{\n  "event": "${type}"`);
-    }
-    const one = await run(['events', 'attendance.registered']);
-    expect(JSON.parse(one.stdout)).toEqual(FALKOR_SAMPLE_PAYLOADS['attendance.registered']);
+    const lines = all.stdout.trimEnd().split('\n');
+    expect(lines.map((line) => line.split(/\s+/)[0])).toEqual(['enrolments', 'events', 'rewards']);
+    expect(lines[1]).toMatch(/^events\s+Classroom & Events: /);
+    const one = await run(['events', 'events']);
+    expect(one.code).toBe(0);
+    expect(JSON.parse(one.stdout)).toEqual(FALKOR_SAMPLE_PAYLOADS.events);
   });
 
   it.each(['send', 'sign', 'verify', 'events'])('prints the help of %s', async (command) => {

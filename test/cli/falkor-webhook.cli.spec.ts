@@ -25,7 +25,7 @@ function fakeIo(stdin: string | undefined, env: Record<string, string> = {}) {
 
 describe('runFalkorWebhookCli', () => {
   it('signs and verifies the body on standard input', async () => {
-    const body = '{"event":"reward.unlocked"}';
+    const body = '{"type":"rewards"}';
     const sign = fakeIo(body, { FALKOR_WEBHOOK_SECRET: 'k' });
     expect(await runFalkorWebhookCli(['sign'], sign.io)).toBe(0);
     expect(sign.stdout()).toBe(`Falkor-Webhook-Signature: ${signFalkorPayload(body, 'k')}\n`);
@@ -50,7 +50,7 @@ describe('runFalkorWebhookCli', () => {
     [['sign', '-s', 'k', 'body.json'], 'sign takes no arguments'],
     [['sign'], 'No webhook secret'],
     [['events', 'a', 'b'], 'events takes at most one event type'],
-    [['events', 'course.archived'], 'Unknown event type "course.archived"'],
+    [['events', 'certificates'], 'Unknown event type "certificates"'],
   ])('exits with 2 on %j', async (args, message) => {
     const run = fakeIo('{}');
     expect(await runFalkorWebhookCli(args, run.io)).toBe(2);
@@ -66,10 +66,24 @@ describe('runFalkorWebhookCli', () => {
     );
   });
 
-  it('prints one sample as JSON', async () => {
+  it.each(['enrolments', 'events', 'rewards'] as const)(
+    'prints the %s sample as JSON',
+    async (type) => {
+      const run = fakeIo(undefined);
+      expect(await runFalkorWebhookCli(['events', type], run.io)).toBe(0);
+      expect(JSON.parse(run.stdout())).toEqual(FALKOR_SAMPLE_PAYLOADS[type]);
+      expect(JSON.parse(run.stdout()).type).toBe(type);
+    },
+  );
+
+  it('lists one line per event type, each naming its webhook', async () => {
     const run = fakeIo(undefined);
-    expect(await runFalkorWebhookCli(['events', 'reward.unlocked'], run.io)).toBe(0);
-    expect(JSON.parse(run.stdout())).toEqual(FALKOR_SAMPLE_PAYLOADS['reward.unlocked']);
+    expect(await runFalkorWebhookCli(['events'], run.io)).toBe(0);
+    const lines = run.stdout().trimEnd().split('\n');
+    expect(lines.map((line) => line.split(/\s+/)[0])).toEqual(['enrolments', 'events', 'rewards']);
+    expect(lines[0]).toContain('Enrolments:');
+    expect(lines[1]).toContain('Classroom & Events:');
+    expect(lines[2]).toContain('Rewards:');
   });
 
   it('prints a command help with help <command>, and the command list for anything else', async () => {

@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { FALKOR_EVENT_TYPES } from 'nestjs-falkor-webhook';
+import { FALKOR_EVENT_CATALOG, FALKOR_EVENT_TYPES } from 'nestjs-falkor-webhook';
 import { FALKOR_SAMPLE_PAYLOADS } from 'nestjs-falkor-webhook/testing';
+import { falkorFieldRules, type FalkorFieldKind } from '../../src/events/field.rules.js';
 import { markdownBlocks } from './support/markdown.blocks.js';
 import {
   NO_TYPECHECK_MARKER,
@@ -36,6 +37,54 @@ function interfaceProperties(file: string, name: string): string[] {
   );
 }
 
+/** How the catalog tables write each field kind's JSON type. */
+const JSON_TYPES: Readonly<Record<FalkorFieldKind, string>> = {
+  text: 'string',
+  integer: 'integer',
+  number: 'number',
+  object: 'object',
+  count: 'number or string',
+  nested: 'object',
+  list: 'array of objects',
+};
+
+/** A row of a catalog table: `| \`path\` | JSON type | yes or no | ...`. */
+type FieldRow = readonly [path: string, jsonType: string, required: string];
+
+/** The rows of the catalog tables in some Markdown, keyed by their field path. */
+function fieldRows(markdown: string): FieldRow[] {
+  return [...markdown.matchAll(/^\| `([^`]+)` +\| ([^|]+?) +\| (yes|no) +\|/gm)].map(
+    (match) => [match[1], match[2], match[3]] as const,
+  );
+}
+
+/**
+ * The rows a class's field rules call for: one per field, nested fields and list items by their
+ * path (`status.state`, `attendees[].guid`). A list's items are described from `stopAtLists` down.
+ */
+function expectedRows(dto: object, prefix: string, stopAtLists: boolean): FieldRow[] {
+  return (falkorFieldRules(dto) ?? []).flatMap((rule) => {
+    const path = `${prefix}${rule.property}`;
+    const row: FieldRow = [path, JSON_TYPES[rule.kind], rule.required ? 'yes' : 'no'];
+    if (rule.kind === 'nested') {
+      return [row, ...expectedRows(rule.dto!(), `${path}.`, stopAtLists)];
+    }
+    if (rule.kind === 'list' && !stopAtLists) {
+      return [row, ...expectedRows(rule.dto!(), `${path}[].`, false)];
+    }
+    return [row];
+  });
+}
+
+/** The record class of a payload DTO's list (`data.enrolments` → `FalkorEnrolmentDto`). */
+function recordsOf(payloadDto: object): { path: string; dto: object } {
+  const data = falkorFieldRules(payloadDto)!.find((rule) => rule.property === 'data')!;
+  const list = falkorFieldRules(data.dto!())!.find((rule) => rule.kind === 'list')!;
+  return { path: `data.${list.property}`, dto: list.dto!() };
+}
+
+const byPath = (a: FieldRow, b: FieldRow) => a[0].localeCompare(b[0]);
+
 describe('README.md', () => {
   it('has TypeScript snippets, none of them exempt from the type-check', () => {
     expect(typeScriptSnippets(README).length).toBeGreaterThanOrEqual(10);
@@ -60,6 +109,53 @@ describe('README.md', () => {
       const sample = blocks.find((block) => block.line > headingLine);
       expect(JSON.parse(sample?.code ?? 'null')).toEqual(FALKOR_SAMPLE_PAYLOADS[type]);
     }
+  });
+
+  it("describes every field of the catalog's DTOs, with its JSON type and whether it is required", () => {
+    const catalog = section(README, 'Event catalog');
+    const firstType = catalog.indexOf(`\n### \`${FALKOR_EVENT_TYPES[0]}\``);
+    const envelope = new Map(
+      FALKOR_EVENT_TYPES.flatMap((type) =>
+        expectedRows(FALKOR_EVENT_CATALOG[type], '', true).map((row) => [row[0], row] as const),
+      ),
+    );
+    expect(fieldRows(catalog.slice(0, firstType)).sort(byPath)).toEqual(
+      [...envelope.values()].sort(byPath),
+    );
+    for (const type of FALKOR_EVENT_TYPES) {
+      const start = catalog.indexOf(`\n### \`${type}\``);
+      const end = catalog.indexOf('\n### ', start + 1);
+      const records = recordsOf(FALKOR_EVENT_CATALOG[type]);
+      expect(envelope.has(records.path)).toBe(true);
+      expect(fieldRows(catalog.slice(start, end === -1 ? undefined : end)).sort(byPath)).toEqual(
+        expectedRows(records.dto, '', false).sort(byPath),
+      );
+    }
+  });
+
+  it('no longer mentions the invented catalog, nor retries the platform does not document', () => {
+    const gone = [
+      'enrolment.created',
+      'enrolment.completed',
+      'activity.completed',
+      'attendance.registered',
+      'attendance.checked_in',
+      'reward.unlocked',
+      'occurredAt',
+      'user.id',
+    ];
+    const unfounded = [
+      'the platform redelivers',
+      'platform will redeliver',
+      'so the platform retries',
+      "platform's redeliver",
+      "platform's retry",
+      'always json',
+    ];
+    const text = README.toLowerCase();
+    expect([...gone, ...unfounded].filter((phrase) => text.includes(phrase.toLowerCase()))).toEqual(
+      [],
+    );
   });
 
   it('documents every module option in the configuration reference', () => {

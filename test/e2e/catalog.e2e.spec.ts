@@ -156,7 +156,7 @@ describe.each(adapters)('the documented catalog on %s', (adapter) => {
         },
       });
       expect(response.status).toBe(200);
-      const { payload } = recorder.received[0] as { payload: Record<string, never> };
+      const { payload } = recorder.received[0];
       expect(payload).toMatchObject({
         source: 'lms',
         data: {

@@ -153,3 +153,19 @@ describe("Express's default parsers without the Quick start's raw parser", () =>
     await small.close();
   });
 });
+
+describe("Fastify's own parsers without the Quick start's", () => {
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    app = await createApp('fastify', [webhookModule()]);
+  });
+  afterAll(() => app.close());
+
+  it('answer text/plain with a configuration error naming the parsers to register', async () => {
+    const body = Buffer.from(JSON.stringify(falkorSamplePayload('events')));
+    const response = await post(app, body, 'text/plain');
+    expect(response.status).toBe(500);
+    expect(JSON.parse(response.body).message).toContain("'text/plain', '*'");
+  });
+});

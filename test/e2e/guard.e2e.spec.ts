@@ -30,18 +30,18 @@ const ROTATED_SECRET = 'whsec-ROTATED-9d8e';
 const MODULE_SECRET = 'whsec-MODULE-4f5a';
 const CLASS_SECRET = 'whsec-CLASS-6a7b';
 const TENANT_SECRETS: Record<string, string> = { acme: 'whsec-ACME', globex: 'whsec-GLOBEX' };
-const BODY = JSON.stringify({ event: 'enrolment.completed', note: 'Zoë' });
+const BODY = JSON.stringify({ type: 'enrolments', note: 'Zoë' });
 
 const handled: string[] = [];
 
-function summary(delivery: FalkorVerifiedRequest, body: { event?: string }) {
+function summary(delivery: FalkorVerifiedRequest, body: { type?: string }) {
   return {
     platform: delivery.platform,
     signatureHeader: delivery.signatureHeader,
     secretIndex: delivery.secretIndex,
     secretId: delivery.secretId ?? null,
     bytes: delivery.rawBody.length,
-    event: body.event,
+    type: body.type,
   };
 }
 
@@ -50,7 +50,7 @@ class HooksController {
   @Post('own')
   @HttpCode(200)
   @FalkorWebhook({ secret: ROUTE_SECRET })
-  own(@FalkorDelivery() delivery: FalkorVerifiedRequest, @Body() body: { event?: string }) {
+  own(@FalkorDelivery() delivery: FalkorVerifiedRequest, @Body() body: { type?: string }) {
     handled.push('own');
     return summary(delivery, body);
   }
@@ -69,7 +69,7 @@ class HooksController {
     @FalkorDelivery() delivery: FalkorVerifiedRequest,
     @FalkorDelivery('platform') platform: string,
     @FalkorDelivery('secretId') secretId: string,
-    @Body() body: { event?: string },
+    @Body() body: { type?: string },
   ) {
     handled.push('rotated');
     return { ...summary(delivery, body), fields: [platform, secretId] };
@@ -81,7 +81,7 @@ class HooksController {
     secret: ({ params }) =>
       TENANT_SECRETS[params.tenantId] ? [TENANT_SECRETS[params.tenantId]] : [],
   })
-  tenant(@Req() request: object, @Body() body: { event?: string }) {
+  tenant(@Req() request: object, @Body() body: { type?: string }) {
     handled.push('tenant');
     return summary(getFalkorDelivery(request)!, body);
   }
@@ -89,7 +89,7 @@ class HooksController {
   @Post('inherits')
   @HttpCode(200)
   @FalkorWebhook()
-  inherits(@FalkorDelivery() delivery: FalkorVerifiedRequest, @Body() body: { event?: string }) {
+  inherits(@FalkorDelivery() delivery: FalkorVerifiedRequest, @Body() body: { type?: string }) {
     handled.push('inherits');
     return summary(delivery, body);
   }
@@ -164,7 +164,7 @@ describe.each(adapters)('@FalkorWebhook() without FalkorWebhookModule on %s', (a
       secretIndex: 0,
       secretId: null,
       bytes: Buffer.byteLength(BODY),
-      event: 'enrolment.completed',
+      type: 'enrolments',
     });
     expect(logger.at('debug')).toContainEqual(expect.stringContaining('matched secret #0'));
   });
@@ -178,7 +178,11 @@ describe.each(adapters)('@FalkorWebhook() without FalkorWebhookModule on %s', (a
       401,
     ],
     ['another platform’s header', headers(ROUTE_SECRET, BODY, 'ByteKast'), 401],
-    ['a text/plain body', { ...headers(ROUTE_SECRET), 'Content-Type': 'text/plain' }, 415],
+    [
+      'an application/xml body',
+      { ...headers(ROUTE_SECRET), 'Content-Type': 'application/xml' },
+      415,
+    ],
   ])('refuses %s with %i and never runs the handler', async (_, head, status) => {
     const response = await refused(app, '/hooks/own', head, status);
     expect(response.body.statusCode).toBe(status);
@@ -208,7 +212,7 @@ describe.each(adapters)('@FalkorWebhook() without FalkorWebhookModule on %s', (a
       secretId: 'previous',
       fields: ['ByteKast', 'previous'],
     });
-    const big = JSON.stringify({ event: 'x', padding: 'x'.repeat(300) });
+    const big = JSON.stringify({ type: 'x', padding: 'x'.repeat(300) });
     await refused(app, '/hooks/rotated', headers(ROUTE_SECRET, big), 413, big);
   });
 
@@ -287,7 +291,7 @@ describe.each(adapters)('@FalkorWebhook() with FalkorWebhookModule on %s', (adap
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ platform: 'ByteKast', secretIndex: 0 });
     await refused(app, '/hooks/inherits', headers(MODULE_SECRET), 401);
-    const big = JSON.stringify({ event: 'x', padding: 'x'.repeat(200) });
+    const big = JSON.stringify({ type: 'x', padding: 'x'.repeat(200) });
     await refused(app, '/hooks/inherits', headers(MODULE_SECRET, big, 'ByteKast'), 413, big);
   });
 
@@ -305,7 +309,7 @@ describe.each(adapters)('@FalkorWebhook() with FalkorWebhookModule on %s', (adap
   });
 
   it('keeps the module route working beside it', async () => {
-    const body = JSON.stringify({ event: 'pathway.archived' });
+    const body = JSON.stringify({ type: 'certificates' });
     const response = await postRaw(
       app,
       '/webhooks/falkor',
@@ -313,7 +317,7 @@ describe.each(adapters)('@FalkorWebhook() with FalkorWebhookModule on %s', (adap
       headers(MODULE_SECRET, body, 'ByteKast'),
     );
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ received: true, type: 'pathway.archived', listeners: 0 });
+    expect(response.body).toEqual({ received: true, type: 'certificates', listeners: 0 });
   });
 });
 

@@ -22,7 +22,7 @@ const NEW_SECRET = 'whsec-NEW-3f9a1c';
 const OLD_SECRET = 'whsec-OLD-77e2b0';
 
 function sent(secret: string) {
-  return createFalkorDelivery('enrolment.completed', { secret });
+  return createFalkorDelivery('enrolments', { secret });
 }
 
 async function start(

@@ -12,7 +12,7 @@ const { adapters, createApp, RecordingListener, sendRawRequest, TEST_SECRET, web
   await import('../support/apps.js');
 
 const PATH = '/webhooks/falkor';
-const delivery = createFalkorDelivery('enrolment.completed', { secret: TEST_SECRET });
+const delivery = createFalkorDelivery('enrolments', { secret: TEST_SECRET });
 const SIGNATURE = delivery.headers['Falkor-Webhook-Signature'];
 const HEX = SIGNATURE.slice('sha256='.length);
 
@@ -51,7 +51,7 @@ describe.each(adapters)('the signature header on %s', (adapter) => {
     const before = recorder.received.length;
     const response = await post({ 'Falkor-Webhook-Signature': SIGNATURE });
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ received: true, type: 'enrolment.completed', listeners: 1 });
+    expect(response.body).toEqual({ received: true, type: 'enrolments', listeners: 1 });
     expect(recorder.received).toHaveLength(before + 1);
     expect(recorder.received[before].rawBody.toString('utf8')).toBe(delivery.body);
     expect(createHmac).toHaveBeenCalledTimes(1);

@@ -1,13 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { isEmail, isISO8601, isURL } from 'class-validator';
+import { isEmail, isISO8601 } from 'class-validator';
 import fc from 'fast-check';
 import {
   isFalkorEmail,
   isFalkorTimestamp,
-  isFalkorUrl,
   isPlainEmail,
   isPlainTimestamp,
-  isPlainUrl,
 } from '../../src/events/format.checks.js';
 import { CORE_RUNS } from './arbitraries.js';
 
@@ -121,29 +119,6 @@ const email = fc
   )
   .map(([atoms, at, domain, tail]) => `${atoms.join('.')}${at}${domain}${tail}`);
 
-/** URLs near the plain `http(s)` shape: schemes, hosts, ports, paths and lengths around the limit. */
-const url = fc
-  .tuple(
-    mostly(
-      'https://',
-      'http://',
-      'HTTPS://',
-      'ftp://',
-      'mailto:',
-      '//',
-      '',
-      'https:/',
-      'javascript:',
-    ),
-    fc.oneof(
-      { weight: 6, arbitrary: host },
-      { weight: 1, arbitrary: pick('[::1]', '127.0.0.1', 'user:pw@example.com', '', 'a.123') },
-    ),
-    mostly('', ':', ':0', ':8080', ':65535', ':65536', ':99999', ':00080', ':x', ':123456'),
-    component(text('ab01/-._~?#=&%:', 0, 24), text('ab/', 2060, 2090), ' <>"@\\^`{}|[]é\n'),
-  )
-  .map((parts) => parts.join(''));
-
 /**
  * Checks that the shape recognised at once is within what class-validator accepts, on values near
  * and far from it, and that the whole check decides as class-validator does.
@@ -171,7 +146,6 @@ function decidesAs(
     }),
     { numRuns: RUNS },
   );
-  console.log(recognised);
   expect(recognised).toBeGreaterThan(RUNS / 25);
 }
 
@@ -191,18 +165,41 @@ describe('the catalog format checks (property-based)', () => {
     );
   });
 
-  it('decide every address as isEmail does', () => {
+  it('decide every address as isEmail({ require_tld: false }) does', () => {
     decidesAs(
       fc.oneof({ weight: 3, arbitrary: email }, fc.emailAddress()),
       isPlainEmail,
       isFalkorEmail,
-      (v) => isEmail(v),
+      (v) => isEmail(v, { require_tld: false }),
     );
   });
 
-  it('decide every URL as isURL({ require_tld: false }) does', () => {
-    decidesAs(fc.oneof({ weight: 3, arbitrary: url }, fc.webUrl()), isPlainUrl, isFalkorUrl, (v) =>
-      isURL(v, { require_tld: false }),
+  it("accept the docs' own address and others whose host is one label (no TLD)", () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[a-z0-9]{1,16}@[a-z]([a-z0-9-]{0,14}[a-z0-9])?$/),
+        (value) => {
+          expect(isFalkorEmail(value)).toBe(true);
+        },
+      ),
+      { numRuns: CORE_RUNS },
+    );
+    expect(isFalkorEmail('test2@example')).toBe(true);
+  });
+
+  // Found in src: class-validator's isEmail throws a URIError on a lone surrogate (its length
+  // check runs encodeURI), and isFalkorEmail passes it on. Remove `.failing` once fixed.
+  it.failing('answer every string, lone surrogates included, without throwing', () => {
+    fc.assert(
+      fc.property(
+        fc.string({
+          unit: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
+        }),
+        (value) => {
+          expect(typeof isFalkorEmail(value)).toBe('boolean');
+        },
+      ),
+      { numRuns: CORE_RUNS },
     );
   });
 
@@ -211,11 +208,7 @@ describe('the catalog format checks (property-based)', () => {
       fc.property(
         fc.anything().filter((value) => typeof value !== 'string'),
         (value) => {
-          expect([isFalkorTimestamp(value), isFalkorEmail(value), isFalkorUrl(value)]).toEqual([
-            false,
-            false,
-            false,
-          ]);
+          expect([isFalkorTimestamp(value), isFalkorEmail(value)]).toEqual([false, false]);
         },
       ),
       { numRuns: CORE_RUNS },

@@ -12,6 +12,8 @@ import {
   createFalkorDelivery,
   FALKOR_SAMPLE_PAYLOADS,
   FALKOR_TEST_SECRET,
+  falkorSampleEnrolment,
+  falkorSampleReward,
   FalkorWebhookTestingModule,
 } from 'nestjs-falkor-webhook/testing';
 
@@ -19,16 +21,16 @@ import {
 class Recorder {
   readonly received: FalkorWebhookEvent[] = [];
 
-  @OnFalkorEvent(['enrolment.completed', 'reward.unlocked'])
-  record(event: FalkorWebhookEvent<'enrolment.completed' | 'reward.unlocked'>): void {
+  @OnFalkorEvent(['enrolments', 'rewards'])
+  record(event: FalkorWebhookEvent<'enrolments' | 'rewards'>): void {
     this.received.push(event);
   }
 }
 
 describe('createFalkorDelivery', () => {
   it('signs the exact body with the test secret in the Falkor header by default', () => {
-    const delivery = createFalkorDelivery('enrolment.completed');
-    expect(delivery.payload).toEqual(FALKOR_SAMPLE_PAYLOADS['enrolment.completed']);
+    const delivery = createFalkorDelivery('enrolments');
+    expect(delivery.payload).toEqual(FALKOR_SAMPLE_PAYLOADS.enrolments);
     expect(JSON.parse(delivery.body)).toEqual(delivery.payload);
     expect(delivery.headers['Content-Type']).toBe('application/json');
     expect(
@@ -41,10 +43,10 @@ describe('createFalkorDelivery', () => {
   });
 
   it('signs with the given secret in the given platform header, with the overrides', () => {
-    const delivery = createFalkorDelivery('reward.unlocked', {
+    const delivery = createFalkorDelivery('rewards', {
       secret: 's3cret',
       platformName: 'ByteKast',
-      overrides: { reward: { points: 75 } },
+      overrides: { data: { rewards: [falkorSampleReward({ name: 'Free lunch' })] } },
     });
     expect(Object.keys(delivery.headers)).toEqual(['Content-Type', 'ByteKast-Webhook-Signature']);
     expect(
@@ -58,11 +60,12 @@ describe('createFalkorDelivery', () => {
         FALKOR_TEST_SECRET,
       ).valid,
     ).toBe(false);
-    expect(JSON.parse(delivery.body).reward.points).toBe(75);
+    expect(JSON.parse(delivery.body).data.rewards[0].name).toBe('Free lunch');
+    expect(JSON.parse(delivery.body).data.pathway.ID).toBe('FA-HCPG-06RF');
   });
 
   it('refuses an empty secret', () => {
-    expect(() => createFalkorDelivery('reward.unlocked', { secret: '' })).toThrow(TypeError);
+    expect(() => createFalkorDelivery('rewards', { secret: '' })).toThrow(TypeError);
   });
 });
 
@@ -93,24 +96,27 @@ describe.each(['express', 'fastify'] as const)(
     it('is accepted through supertest with its exact bytes', async () => {
       const recorder = app.get(Recorder);
       const before = recorder.received.length;
-      const delivery = createFalkorDelivery('enrolment.completed', {
-        overrides: { user: { firstName: 'Łucja' } },
+      const delivery = createFalkorDelivery('enrolments', {
+        overrides: { data: { enrolments: [falkorSampleEnrolment({ firstname: 'Łucja' })] } },
       });
       const response = await request(app.getHttpServer())
         .post('/webhooks/falkor')
         .set(delivery.headers)
         .send(delivery.body);
       expect(response.status).toBe(200);
-      expect(response.body).toEqual({ received: true, type: 'enrolment.completed', listeners: 1 });
+      expect(response.body).toEqual({ received: true, type: 'enrolments', listeners: 1 });
       const event = recorder.received[before];
       expect(event.rawBody.toString('utf8')).toBe(delivery.body);
-      expect(event.payload.user.firstName).toBe('Łucja');
+      expect(event.type).toBe('enrolments');
+      if (event.type === 'enrolments') {
+        expect(event.payload.data.enrolments[0].firstname).toBe('Łucja');
+      }
     });
 
     it('is accepted in a white-label platform header', async () => {
       const recorder = app.get(Recorder);
       const before = recorder.received.length;
-      const delivery = createFalkorDelivery('reward.unlocked', { platformName: 'ByteKast' });
+      const delivery = createFalkorDelivery('rewards', { platformName: 'ByteKast' });
       const response = await request(app.getHttpServer())
         .post('/webhooks/falkor')
         .set(delivery.headers)
@@ -120,9 +126,7 @@ describe.each(['express', 'fastify'] as const)(
     });
 
     it('is refused when signed with another secret', async () => {
-      const delivery = createFalkorDelivery('enrolment.completed', {
-        secret: 'not-the-test-secret',
-      });
+      const delivery = createFalkorDelivery('enrolments', { secret: 'not-the-test-secret' });
       const response = await request(app.getHttpServer())
         .post('/webhooks/falkor')
         .set(delivery.headers)

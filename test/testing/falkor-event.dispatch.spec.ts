@@ -9,22 +9,25 @@ import {
   FalkorListenerError,
   FalkorValidationError,
   type FalkorWebhookEvent,
+  FalkorRewardsPayloadDto,
   OnFalkorEvent,
-  RewardUnlockedDto,
 } from 'nestjs-falkor-webhook';
 import {
   dispatchFalkorEvent,
   falkorSamplePayload,
+  falkorSampleReward,
+  falkorSampleVoucher,
   FalkorWebhookTestingModule,
+  type FalkorWebhookTestingOptions,
 } from 'nestjs-falkor-webhook/testing';
 
 @Injectable()
 class Rewards {
-  readonly granted: FalkorWebhookEvent<'reward.unlocked'>[] = [];
+  readonly granted: FalkorWebhookEvent<'rewards'>[] = [];
   failNext = false;
 
-  @OnFalkorEvent('reward.unlocked')
-  grant(event: FalkorWebhookEvent<'reward.unlocked'>): void {
+  @OnFalkorEvent('rewards')
+  grant(event: FalkorWebhookEvent<'rewards'>): void {
     if (this.failNext) {
       this.failNext = false;
       throw new Error('ledger unavailable');
@@ -39,15 +42,16 @@ const seenByRequestScope: string[] = [];
 class PerDelivery {
   constructor(@Inject(REQUEST) private readonly request: { headers: Record<string, string> }) {}
 
-  @OnFalkorEvent('enrolment.created')
-  note(event: FalkorWebhookEvent<'enrolment.created'>): void {
-    seenByRequestScope.push(`${this.request.headers['content-type']} ${event.payload.user.id}`);
+  @OnFalkorEvent('enrolments')
+  note(event: FalkorWebhookEvent<'enrolments'>): void {
+    const emails = event.payload.data.enrolments.map((enrolment) => enrolment.email);
+    seenByRequestScope.push(`${this.request.headers['content-type']} ${emails.join(' ')}`);
   }
 }
 
-async function testingModule() {
+async function testingModule(options: FalkorWebhookTestingOptions = {}) {
   return Test.createTestingModule({
-    imports: [FalkorWebhookTestingModule.forRoot()],
+    imports: [FalkorWebhookTestingModule.forRoot(options)],
     providers: [Rewards, PerDelivery],
   }).compile();
 }
@@ -55,20 +59,26 @@ async function testingModule() {
 describe('dispatchFalkorEvent', () => {
   it('validates the sample and runs the listeners of a module that was never initialised', async () => {
     const moduleRef = await testingModule();
-    const receipt = await dispatchFalkorEvent(moduleRef, 'reward.unlocked');
-    expect(receipt).toEqual({ received: true, type: 'reward.unlocked', listeners: 1 });
+    const receipt = await dispatchFalkorEvent(moduleRef, 'rewards');
+    expect(receipt).toEqual({ received: true, type: 'rewards', listeners: 1 });
     const [event] = moduleRef.get(Rewards).granted;
-    expect(event.payload).toBeInstanceOf(RewardUnlockedDto);
-    expect(event.payload.reward.id).toBe('rw_9');
+    expect(event.payload).toBeInstanceOf(FalkorRewardsPayloadDto);
+    expect(event.payload.data.pathway.ID).toBe('FA-HCPG-06RF');
+    expect(event.payload.data.rewards[0].ID).toBe('FARE-STZH-05MD');
+    expect(event.payload.data.rewards[0].vouchers[0].expires).toBe('never');
     await moduleRef.close();
   });
 
-  it('sends the payload given, its event field defaulting to the type', async () => {
+  it('sends the payload given, its type field defaulting to the type', async () => {
     const moduleRef = await testingModule();
-    const payload = falkorSamplePayload('reward.unlocked', { reward: { points: 5 } });
-    delete payload.event;
-    await dispatchFalkorEvent(moduleRef, 'reward.unlocked', payload);
-    expect(moduleRef.get(Rewards).granted[0].payload.reward.points).toBe(5);
+    const payload = falkorSamplePayload('rewards', {
+      data: { rewards: [falkorSampleReward({ name: 'Cup of Tea' })] },
+    });
+    delete payload.type;
+    await dispatchFalkorEvent(moduleRef, 'rewards', payload);
+    const [event] = moduleRef.get(Rewards).granted;
+    expect(event.payload.type).toBe('rewards');
+    expect(event.payload.data.rewards[0].name).toBe('Cup of Tea');
     await moduleRef.close();
   });
 
@@ -76,12 +86,14 @@ describe('dispatchFalkorEvent', () => {
     const moduleRef = await testingModule();
     const dispatch = dispatchFalkorEvent(
       moduleRef,
-      'reward.unlocked',
-      falkorSamplePayload('reward.unlocked', { reward: { points: -1 } }),
+      'rewards',
+      falkorSamplePayload('rewards', {
+        data: { rewards: [falkorSampleReward({ vouchers: 'none' })] },
+      }),
     );
     await expect(dispatch).rejects.toBeInstanceOf(FalkorValidationError);
     await expect(dispatch).rejects.toMatchObject({
-      issues: [expect.objectContaining({ property: 'reward.points' })],
+      issues: [expect.objectContaining({ property: 'data.rewards.0.vouchers' })],
     });
     expect(moduleRef.get(Rewards).granted).toHaveLength(0);
     await moduleRef.close();
@@ -90,7 +102,7 @@ describe('dispatchFalkorEvent', () => {
   it('rejects with the failures of the listeners that threw', async () => {
     const moduleRef = await testingModule();
     moduleRef.get(Rewards).failNext = true;
-    const dispatch = dispatchFalkorEvent(moduleRef, 'reward.unlocked');
+    const dispatch = dispatchFalkorEvent(moduleRef, 'rewards');
     await expect(dispatch).rejects.toBeInstanceOf(FalkorListenerError);
     await expect(dispatch).rejects.toMatchObject({
       failures: [expect.objectContaining({ listener: 'Rewards.grant' })],
@@ -98,18 +110,44 @@ describe('dispatchFalkorEvent', () => {
     await moduleRef.close();
   });
 
+  it.each([
+    [false, 'accepts'],
+    [true, 'refuses'],
+  ])('with strictValues %s, %s a voucher state the docs do not list', async (strictValues) => {
+    const moduleRef = await testingModule({ strictValues });
+    const payload = falkorSamplePayload('rewards', {
+      data: {
+        rewards: [falkorSampleReward({ vouchers: [falkorSampleVoucher({ state: 'gifted' })] })],
+      },
+    });
+    const dispatch = dispatchFalkorEvent(moduleRef, 'rewards', payload);
+    if (strictValues) {
+      await expect(dispatch).rejects.toBeInstanceOf(FalkorValidationError);
+      await expect(dispatch).rejects.toMatchObject({
+        issues: [expect.objectContaining({ property: 'data.rewards.0.vouchers.0.state' })],
+      });
+      expect(moduleRef.get(Rewards).granted).toHaveLength(0);
+    } else {
+      await expect(dispatch).resolves.toMatchObject({ listeners: 1 });
+      expect(moduleRef.get(Rewards).granted[0].payload.data.rewards[0].vouchers[0].state).toBe(
+        'gifted',
+      );
+    }
+    await moduleRef.close();
+  });
+
   it('reaches request-scoped listeners with a request of their own', async () => {
     const moduleRef = await testingModule();
-    await dispatchFalkorEvent(moduleRef, 'enrolment.created');
-    expect(seenByRequestScope).toEqual(['application/json usr_1207']);
+    await dispatchFalkorEvent(moduleRef, 'enrolments');
+    expect(seenByRequestScope).toEqual(['application/json test@example.com test2@example']);
     await moduleRef.close();
   });
 
   it('acknowledges a type nobody knows without running a listener', async () => {
     const moduleRef = await testingModule();
-    await expect(dispatchFalkorEvent(moduleRef, 'course.archived')).resolves.toEqual({
+    await expect(dispatchFalkorEvent(moduleRef, 'certificates')).resolves.toEqual({
       received: true,
-      type: 'course.archived',
+      type: 'certificates',
       listeners: 0,
     });
     await moduleRef.close();
@@ -119,7 +157,7 @@ describe('dispatchFalkorEvent', () => {
     @Module({ imports: [EventEmitterModule.forRoot()], providers: [Rewards] })
     class WithoutWebhookModule {}
     const app = await NestFactory.createApplicationContext(WithoutWebhookModule, { logger: false });
-    const dispatch = dispatchFalkorEvent(app, 'reward.unlocked');
+    const dispatch = dispatchFalkorEvent(app, 'rewards');
     await expect(dispatch).rejects.toBeInstanceOf(FalkorConfigurationError);
     await expect(dispatch).rejects.toThrow('FalkorWebhookTestingModule.forRoot()');
     await app.close();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createFalkorDelivery } from 'nestjs-falkor-webhook/testing';
+import { createFalkorDelivery, falkorSampleReward } from 'nestjs-falkor-webhook/testing';
 import { type BuiltPackage, buildPackage, runNode } from '../cli/support/built-package.js';
 
 type InjectOptions = Exclude<Parameters<NestFastifyApplication['inject']>[0], string>;
@@ -19,10 +19,10 @@ describe('a delivery sent with fastify.inject', () => {
   afterAll(() => build?.remove());
 
   it('is accepted with its exact bytes, and refused when signed with another secret', async () => {
-    const accepted = createFalkorDelivery('reward.unlocked', {
-      overrides: { reward: { name: 'Safety champion – gold' } },
+    const accepted = createFalkorDelivery('rewards', {
+      overrides: { data: { rewards: [falkorSampleReward({ name: 'Safety champion – gold' })] } },
     });
-    const refused = createFalkorDelivery('enrolment.completed', { secret: 'another-secret' });
+    const refused = createFalkorDelivery('enrolments', { secret: 'another-secret' });
     const requests: InjectOptions[] = [accepted, refused].map((delivery) => ({
       method: 'POST',
       url: '/webhooks/falkor',
@@ -37,7 +37,7 @@ describe('a delivery sent with fastify.inject', () => {
     };
     expect(answers[0]).toEqual({
       statusCode: 200,
-      body: { received: true, type: 'reward.unlocked', listeners: 1 },
+      body: { received: true, type: 'rewards', listeners: 1 },
     });
     expect(answers[1]).toMatchObject({ statusCode: 401, body: { error: 'signature_invalid' } });
     expect(received).toEqual([accepted.body]);

@@ -137,11 +137,11 @@ describe('the module options', () => {
 });
 
 describe('prepareFalkorSignatureHeaders and prepareFalkorMaxBodyBytes', () => {
-  it('default to Falkor and 1 MiB', () => {
+  it('default to Falkor and 8 MiB', () => {
     expect(prepareFalkorSignatureHeaders(undefined, OWNER)).toEqual([
       { platform: 'Falkor', name: 'Falkor-Webhook-Signature', key: 'falkor-webhook-signature' },
     ]);
-    expect(prepareFalkorMaxBodyBytes(undefined, OWNER)).toBe(1024 * 1024);
+    expect(prepareFalkorMaxBodyBytes(undefined, OWNER)).toBe(8 * 1024 * 1024);
   });
 
   it.each([['Falkor Pathways'], [''], ['-Falkor'], ['Falkor_1'], [['']]])(

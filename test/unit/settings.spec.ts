@@ -3,7 +3,7 @@ import {
   DEFAULT_FALKOR_MAX_BODY_BYTES,
   FalkorConfigurationError,
   FALKOR_EVENT_TYPES,
-  RewardUnlockedDto,
+  FalkorRewardsPayloadDto,
 } from '../../src/index.js';
 import { prepareFalkorWebhookSettings } from '../../src/module/falkor-webhook.settings.js';
 
@@ -14,13 +14,14 @@ describe('prepareFalkorWebhookSettings', () => {
       { platform: 'Falkor', name: 'Falkor-Webhook-Signature', key: 'falkor-webhook-signature' },
     ]);
     expect(settings.maxBodyBytes).toBe(DEFAULT_FALKOR_MAX_BODY_BYTES);
-    expect(DEFAULT_FALKOR_MAX_BODY_BYTES).toBe(1024 * 1024);
+    expect(DEFAULT_FALKOR_MAX_BODY_BYTES).toBe(8 * 1024 * 1024);
     expect(settings.unknownEvents).toBe('acknowledge');
+    expect(settings.strictValues).toBe(false);
     expect([...settings.dtos.keys()]).toEqual(FALKOR_EVENT_TYPES);
-    expect(settings.resolveEventType({ event: 'reward.unlocked' }, { headers: {} })).toBe(
-      'reward.unlocked',
-    );
-    expect(settings.resolveEventType({ event: 42 }, { headers: {} })).toBeUndefined();
+    expect(FALKOR_EVENT_TYPES).toEqual(['enrolments', 'events', 'rewards']);
+    expect(settings.resolveEventType({ type: 'rewards' }, { headers: {} })).toBe('rewards');
+    expect(settings.resolveEventType({ type: 42 }, { headers: {} })).toBeUndefined();
+    expect(settings.resolveEventType({ event: 'rewards' }, { headers: {} })).toBeUndefined();
   });
 
   it('keeps the order of several platforms as their precedence', () => {
@@ -35,25 +36,27 @@ describe('prepareFalkorWebhookSettings', () => {
   });
 
   it('lets events replace and add DTOs', () => {
-    class MyReward extends RewardUnlockedDto {}
-    class Custom {}
+    class MyRewards extends FalkorRewardsPayloadDto {}
+    class Certificates {}
     const settings = prepareFalkorWebhookSettings({
       secret: 's',
-      events: { 'reward.unlocked': MyReward, 'custom.thing': Custom },
+      events: { rewards: MyRewards, certificates: Certificates },
     });
-    expect(settings.dtos.get('reward.unlocked')).toBe(MyReward);
-    expect(settings.dtos.get('custom.thing')).toBe(Custom);
+    expect(settings.dtos.get('rewards')).toBe(MyRewards);
+    expect(settings.dtos.get('certificates')).toBe(Certificates);
+    expect([...settings.dtos.keys()]).toEqual(['enrolments', 'events', 'rewards', 'certificates']);
   });
 
   it.each([
     ['maxBodyBytes', { maxBodyBytes: 0 }],
     ['maxBodyBytes', { maxBodyBytes: 1.5 }],
     ['unknownEvents', { unknownEvents: 'drop' }],
-    ['resolveEventType', { resolveEventType: 'event' }],
+    ['resolveEventType', { resolveEventType: 'type' }],
+    ['strictValues', { strictValues: 'yes' }],
     ['platformName', { platformName: [] }],
     ['platformName', { platformName: 'Falkor Pathways' }],
     ['platformName', { platformName: '' }],
-    ['events.reward.unlocked', { events: { 'reward.unlocked': {} } }],
+    ['events.rewards', { events: { rewards: {} } }],
     ['secret', { secret: undefined }],
     ['secret', { secret: [] }],
     ['secret', { secret: ['ok', ''] }],

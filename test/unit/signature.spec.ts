@@ -11,7 +11,9 @@ const { checkFalkorSignature, normalizeFalkorSecrets, signFalkorPayload, verifyF
 
 const SECRET = 'whsec-current';
 const OLD = 'whsec-previous';
-const BODY = Buffer.from('{"event":"enrolment.completed","user":{"name":"Zoë"}}');
+const BODY = Buffer.from(
+  '{"type":"enrolments","data":{"pathway":{"ID":"FA-HCPG-06RF"},"enrolments":[{"firstname":"Zoë"}]}}',
+);
 
 function hmacHex(body: Uint8Array | string, secret: string): string {
   return crypto.createHmac('sha256', secret).update(body).digest('hex');

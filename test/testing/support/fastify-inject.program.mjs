@@ -22,7 +22,7 @@ class Recorder {
   }
 }
 Reflect.decorate(
-  [OnFalkorEvent(['enrolment.completed', 'reward.unlocked'])],
+  [OnFalkorEvent(['enrolments', 'rewards'])],
   Recorder.prototype,
   'record',
   Object.getOwnPropertyDescriptor(Recorder.prototype, 'record'),
