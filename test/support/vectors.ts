@@ -46,9 +46,8 @@ function vectorOf(c: VectorCase): SignatureVector {
 }
 
 /** Every signature reference vector, with its body decoded to the exact bytes. */
-export const signatureVectors: readonly SignatureVector[] = readCases(
-  'falkor-signatures.json',
-).map(vectorOf);
+export const signatureVectors: readonly SignatureVector[] =
+  readCases('falkor-signatures.json').map(vectorOf);
 
 /** The docs' three example deliveries, each in PHP's default and pretty encodings. */
 export const docsDeliveryVectors: readonly DocsDeliveryVector[] = readCases(
