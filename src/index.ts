@@ -1,16 +1,16 @@
-export * from './errors/falkor-webhook.errors.js';
-export * from './signature/signature.js';
+export * from './core/errors/falkor-webhook.errors.js';
+export * from './core/signature/signature.js';
 export {
   FALKOR_SIGNATURE_PREFIX,
   falkorSignatureHeaderName,
   parseFalkorSignatureHeader,
-} from './signature/signature-header.js';
-export { parseFalkorBody } from './body/body.js';
-export type { FalkorVerifiedRequest } from './verification/request-verifier.js';
-export { FalkorWebhook } from './guard/falkor-webhook.decorator.js';
-export { FalkorWebhookGuard } from './guard/falkor-webhook.guard.js';
-export type { FalkorWebhookGuardOptions } from './guard/falkor-webhook.route.js';
-export { FalkorDelivery, getFalkorDelivery } from './guard/falkor-delivery.decorator.js';
+} from './core/signature/signature-header.js';
+export { parseFalkorBody } from './core/body/body.js';
+export type { FalkorVerifiedRequest } from './core/verification/request-verifier.js';
+export { FalkorWebhook } from './nest/guard/falkor-webhook.decorator.js';
+export { FalkorWebhookGuard } from './nest/guard/falkor-webhook.guard.js';
+export type { FalkorWebhookGuardOptions } from './nest/guard/falkor-webhook.route.js';
+export { FalkorDelivery, getFalkorDelivery } from './nest/guard/falkor-delivery.decorator.js';
 export { FalkorPathwayDto } from './events/pathway.dto.js';
 export { FalkorDeliveryDataDto, FalkorDeliveryDto } from './events/delivery.dto.js';
 export { FalkorLearnerDto } from './events/learner.dto.js';
@@ -56,46 +56,51 @@ export {
   OnFalkorEvent,
   type FalkorListenerMetadata,
   type OnFalkorEventOptions,
-} from './listeners/on-falkor-event.decorator.js';
-export { falkorEventName } from './listeners/falkor-listener.outcome.js';
+} from './nest/listeners/on-falkor-event.decorator.js';
+export { falkorEventName } from './nest/listeners/falkor-listener.outcome.js';
 export type {
   FalkorSecretContext,
   FalkorSecretResolver,
+  FalkorWebhookRequest,
+} from './core/verification/webhook.request.js';
+export type {
   FalkorUnknownEventPolicy,
   FalkorWebhookModuleOptions,
-  FalkorWebhookRequest,
   FalkorWebhookRouteOptions,
-} from './module/falkor-webhook.options.js';
+} from './nest/falkor-webhook.options.js';
 export {
   DEFAULT_FALKOR_WEBHOOK_PATH,
   FALKOR_WEBHOOK_ASYNC_OPTIONS_TYPE,
   FALKOR_WEBHOOK_OPTIONS,
   FALKOR_WEBHOOK_OPTIONS_TYPE,
-} from './module/falkor-webhook.module-definition.js';
-export { DEFAULT_FALKOR_MAX_BODY_BYTES } from './module/falkor-webhook.settings.js';
-export { FalkorWebhookModule } from './module/falkor-webhook.module.js';
+} from './nest/falkor-webhook.module-definition.js';
+export { DEFAULT_FALKOR_MAX_BODY_BYTES } from './nest/falkor-webhook.settings.js';
+export { FalkorWebhookModule } from './nest/falkor-webhook.module.js';
 export {
   falkorBodyParserOptions,
   type FalkorBodyParserOptions,
-} from './http/falkor-body-parser.options.js';
-export { FalkorWebhookService, type FalkorWebhookReceipt } from './http/falkor-webhook.service.js';
+} from './nest/http/falkor-body-parser.options.js';
+export {
+  FalkorWebhookService,
+  type FalkorWebhookReceipt,
+} from './nest/http/falkor-webhook.receiver.js';
 export type {
   FalkorDeduplicationStore,
   FalkorReservationResult,
-} from './deduplication/deduplication.store.js';
+} from './store/deduplication.store.js';
 export type {
   FalkorDeduplicationKey,
   FalkorDeduplicationOptions,
   FalkorStoreErrorPolicy,
-} from './deduplication/deduplication.options.js';
-export { falkorDeliveryKey } from './deduplication/deduplication.js';
+} from './core/deduplication/deduplication.options.js';
+export { falkorDeliveryKey } from './core/deduplication/deduplication.js';
 export {
   DEFAULT_FALKOR_DEDUPLICATION_MAX_ENTRIES,
   MemoryFalkorDeduplicationStore,
   type MemoryFalkorDeduplicationStoreOptions,
-} from './deduplication/memory-deduplication.store.js';
+} from './store/memory-deduplication.store.js';
 export {
   DEFAULT_FALKOR_DEDUPLICATION_KEY_PREFIX,
   RedisFalkorDeduplicationStore,
   type RedisFalkorDeduplicationStoreOptions,
-} from './deduplication/redis-deduplication.store.js';
+} from './store/redis-deduplication.store.js';

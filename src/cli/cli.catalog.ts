@@ -1,5 +1,5 @@
-import type { FalkorEventType } from '../events/event-catalog.js';
-import { FALKOR_SAMPLE_PAYLOADS } from '../testing/falkor-sample.payloads.js';
+import { type FalkorEventType } from '../index.js';
+import { FALKOR_SAMPLE_PAYLOADS } from '../testing/index.js';
 import { CliUsageError } from './cli.errors.js';
 
 /** The event types of the catalog, each with a sample payload. */

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { FALKOR_SAMPLE_PAYLOADS } from '../testing/falkor-sample.payloads.js';
+import { FALKOR_SAMPLE_PAYLOADS } from '../testing/index.js';
 import { parseCliArgs } from './cli.args.js';
 import { catalogEventType, CLI_EVENT_SUMMARIES, CLI_EVENT_TYPES } from './cli.catalog.js';
 import { CLI_EXIT_CODES, type CliCommand } from './cli.command.js';

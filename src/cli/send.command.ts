@@ -1,6 +1,5 @@
-import { falkorSignatureHeaderName } from '../signature/signature-header.js';
-import { signFalkorPayload } from '../signature/signature.js';
-import { createFalkorDelivery } from '../testing/falkor-delivery.factory.js';
+import { falkorSignatureHeaderName, signFalkorPayload } from '../index.js';
+import { createFalkorDelivery } from '../testing/index.js';
 import { SECRET_ENV_VARIABLE } from './cli.args.js';
 import { CLI_EXIT_CODES, type CliCommand } from './cli.command.js';
 import { CliFailure, CliUsageError } from './cli.errors.js';

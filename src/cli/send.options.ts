@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { FalkorEventType } from '../events/event-catalog.js';
+import { type FalkorEventType } from '../index.js';
 import { parseCliArgs, platformName, positiveInteger, resolveSecrets } from './cli.args.js';
 import { catalogEventType } from './cli.catalog.js';
 import { CliUsageError } from './cli.errors.js';

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { falkorSignatureHeaderName } from '../signature/signature-header.js';
-import { signFalkorPayload } from '../signature/signature.js';
+import { falkorSignatureHeaderName, signFalkorPayload } from '../index.js';
 import {
   parseCliArgs,
   platformName,

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { checkFalkorSignature, type FalkorSignatureCheck } from '../signature/signature.js';
+import { checkFalkorSignature, type FalkorSignatureCheck } from '../index.js';
 import {
   parseCliArgs,
   readBodyFromStdin,

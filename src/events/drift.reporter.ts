@@ -1,8 +1,8 @@
 import {
   FalkorValidationError,
   type FalkorValidationIssue,
-} from '../errors/falkor-webhook.errors.js';
-import { printableFalkorValue } from '../logging/printable.text.js';
+} from '../core/errors/falkor-webhook.errors.js';
+import { printableFalkorValue } from '../core/logging/printable.text.js';
 import { findUndocumentedFalkorValues, type FalkorUndocumentedValue } from './value.drift.js';
 
 /** How many distinct undocumented values are remembered (and so logged) per module import. */

@@ -1,6 +1,6 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validate, type ValidatorOptions } from 'class-validator';
-import { FalkorValidationError } from '../errors/falkor-webhook.errors.js';
+import { FalkorValidationError } from '../core/errors/falkor-webhook.errors.js';
 import type { FalkorDtoClass } from './field.rules.js';
 import { FALKOR_PLAN_DECLINED, falkorPayloadPlan } from './payload.plan.js';
 import { buildableFalkorBody } from './plain-body.sanitiser.js';

@@ -1,5 +1,5 @@
 import type { ValidationError } from 'class-validator';
-import type { FalkorValidationIssue } from '../errors/falkor-webhook.errors.js';
+import type { FalkorValidationIssue } from '../core/errors/falkor-webhook.errors.js';
 import { isFalkorObject } from './field.rules.js';
 
 function collect(

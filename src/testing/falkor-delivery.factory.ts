@@ -1,6 +1,6 @@
 import type { FalkorEventType } from '../events/event-catalog.js';
-import { falkorSignatureHeaderName } from '../signature/signature-header.js';
-import { signFalkorPayload } from '../signature/signature.js';
+import { falkorSignatureHeaderName } from '../core/signature/signature-header.js';
+import { signFalkorPayload } from '../core/signature/signature.js';
 import { falkorSamplePayload, type FalkorPayloadOverrides } from './falkor-sample.payloads.js';
 import { FALKOR_TEST_SECRET } from './falkor-testing.constants.js';
 

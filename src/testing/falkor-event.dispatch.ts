@@ -1,7 +1,10 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { FalkorConfigurationError } from '../errors/falkor-webhook.errors.js';
+import { FalkorConfigurationError } from '../core/errors/falkor-webhook.errors.js';
 import type { FalkorEventType } from '../events/event-catalog.js';
-import { FalkorWebhookService, type FalkorWebhookReceipt } from '../http/falkor-webhook.service.js';
+import {
+  FalkorWebhookService,
+  type FalkorWebhookReceipt,
+} from '../nest/http/falkor-webhook.receiver.js';
 import { falkorSamplePayload } from './falkor-sample.payloads.js';
 
 function webhookServiceOf(app: INestApplicationContext): FalkorWebhookService {

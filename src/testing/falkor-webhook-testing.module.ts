@@ -3,8 +3,8 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import type {
   FalkorWebhookModuleOptions,
   FalkorWebhookRouteOptions,
-} from '../module/falkor-webhook.options.js';
-import { FalkorWebhookModule } from '../module/falkor-webhook.module.js';
+} from '../nest/falkor-webhook.options.js';
+import { FalkorWebhookModule } from '../nest/falkor-webhook.module.js';
 import { FALKOR_TEST_SECRET } from './falkor-testing.constants.js';
 
 /**

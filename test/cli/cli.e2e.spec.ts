@@ -15,7 +15,7 @@ import {
 import { AppModule } from '../../sample/app.module.js';
 import { DEVELOPMENT_SECRET } from '../../sample/sample.config.js';
 import { docsDeliveryVectors } from '../support/vectors.js';
-import { type BuiltPackage, buildPackage, runNode } from './support/built-package.js';
+import { type BuiltPackage, buildPackage, runNode } from '../support/built-package.js';
 
 /** What the sample's listeners log for the docs' example delivery of each type. */
 const SAMPLE_LOGS = {

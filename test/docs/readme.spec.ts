@@ -6,12 +6,12 @@ import ts from 'typescript';
 import { FALKOR_EVENT_CATALOG, FALKOR_EVENT_TYPES } from 'nestjs-falkor-webhook';
 import { FALKOR_SAMPLE_PAYLOADS } from 'nestjs-falkor-webhook/testing';
 import { falkorFieldRules, type FalkorFieldKind } from '../../src/events/field.rules.js';
-import { markdownBlocks } from './support/markdown.blocks.js';
+import { markdownBlocks } from '../support/markdown.blocks.js';
 import {
   NO_TYPECHECK_MARKER,
   typeCheckSnippets,
   typeScriptSnippets,
-} from './support/snippet.checker.js';
+} from '../support/snippet.checker.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -164,7 +164,7 @@ describe('README.md', () => {
 
   it('documents every module option in the configuration reference', () => {
     const reference = section(README, 'Configuration reference');
-    const optionsFile = join(ROOT, 'src/module/falkor-webhook.options.ts');
+    const optionsFile = join(ROOT, 'src/nest/falkor-webhook.options.ts');
     const options = [
       ...interfaceProperties(optionsFile, 'FalkorWebhookModuleOptions'),
       ...interfaceProperties(optionsFile, 'FalkorWebhookRouteOptions'),

@@ -3,7 +3,7 @@ import {
   brokenGuarantees,
   DEFAULT_LOAD_FAULT_OPTIONS,
   runLoadFault,
-} from '../../scripts/load-fault.run.js';
+} from '../load/load-fault.run.js';
 
 describe('delivery guarantees under load and faults (a shorter run of npm run load-fault)', () => {
   it.each([

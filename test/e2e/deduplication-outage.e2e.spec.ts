@@ -3,7 +3,7 @@ import {
   brokenGuarantees,
   DEFAULT_LOAD_FAULT_OPTIONS,
   runLoadFault,
-} from '../../scripts/load-fault.run.js';
+} from '../load/load-fault.run.js';
 import { RedisServer } from '../support/redis.server.js';
 
 describe('Redis stopped in the middle of a run, then started again', () => {

@@ -10,7 +10,7 @@ import {
   gate,
   ledgerListener,
   uniqueEnrolmentId,
-} from '../deduplication/enrolment.ledger.js';
+} from '../support/enrolment.ledger.js';
 import { adapters, createApp, webhookModule } from '../support/apps.js';
 
 const PATH = '/webhooks/falkor';

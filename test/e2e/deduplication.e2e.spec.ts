@@ -10,7 +10,7 @@ import {
   FalkorWebhookModule,
   signFalkorPayload,
 } from '../../src/index.js';
-import { ControlledStore } from '../deduplication/controlled.store.js';
+import { ControlledStore } from '../support/controlled.store.js';
 import {
   EnrolmentLedger,
   enrolmentDelivery,
@@ -18,7 +18,7 @@ import {
   invalidEnrolmentDelivery,
   ledgerListener,
   uniqueEnrolmentId,
-} from '../deduplication/enrolment.ledger.js';
+} from '../support/enrolment.ledger.js';
 import { adapters, createApp, TEST_SECRET, webhookModule } from '../support/apps.js';
 
 const PATH = '/webhooks/falkor';

@@ -7,8 +7,8 @@ import {
   gate,
   ledgerListener,
   uniqueEnrolmentId,
-} from '../deduplication/enrolment.ledger.js';
-import { DeliverySender, type SentResponse } from '../deduplication/http.sender.js';
+} from '../support/enrolment.ledger.js';
+import { DeliverySender, type SentResponse } from '../support/http.sender.js';
 import { adapters, createApp, webhookModule } from '../support/apps.js';
 
 /** Resolves when the app starts shutting down (its first shutdown hook). */

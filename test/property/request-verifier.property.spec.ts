@@ -2,8 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { FalkorWebhookError, signFalkorPayload } from '../../src/index.js';
-import { verifyFalkorRequest } from '../../src/verification/request-verifier.js';
-import { prepareFalkorSignatureHeaders } from '../../src/verification/verification.settings.js';
+import { verifyFalkorRequest } from '../../src/core/verification/request-verifier.js';
+import { prepareFalkorSignatureHeaders } from '../../src/core/verification/verification.settings.js';
 import { bodyBytes, CORE_RUNS, headerValue } from './arbitraries.js';
 
 const SECRET = 'whsec-property';

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createFalkorDelivery, falkorSampleReward } from 'nestjs-falkor-webhook/testing';
-import { type BuiltPackage, buildPackage, runNode } from '../cli/support/built-package.js';
+import { type BuiltPackage, buildPackage, runNode } from '../support/built-package.js';
 
 type InjectOptions = Exclude<Parameters<NestFastifyApplication['inject']>[0], string>;
 
-const PROGRAM = fileURLToPath(new URL('./support/fastify-inject.program.mjs', import.meta.url));
+const PROGRAM = fileURLToPath(new URL('../support/fastify-inject.program.mjs', import.meta.url));
 
 // light-my-request, behind fastify.inject, loads an ES module with require(), which Jest cannot do
 // on Node 20: the requests run in a plain Node process against the built package instead.

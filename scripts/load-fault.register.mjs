@@ -1,5 +1,0 @@
-// Lets `node --import ./scripts/load-fault.register.mjs scripts/load-fault.ts` run the TypeScript
-// sources directly (Node 20 cannot strip types): see load-fault.hooks.mjs.
-import { register } from 'node:module';
-
-register('./load-fault.hooks.mjs', import.meta.url);
