@@ -13,6 +13,4 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   testTimeout: 30000,
-  globalSetup: '<rootDir>/test/support/redis.server.ts',
-  globalTeardown: '<rootDir>/test/support/redis.global-teardown.ts',
 };

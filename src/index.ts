@@ -1,11 +1,39 @@
-export * from './core/errors/falkor-webhook.errors.js';
-export * from './core/signature/signature.js';
+export {
+  FalkorBodyTooLargeError,
+  FalkorConfigurationError,
+  FalkorDeduplicationStoreError,
+  FalkorDeliveryInProgressError,
+  FalkorListenerError,
+  FalkorPayloadError,
+  FalkorRetryableError,
+  FalkorShuttingDownError,
+  FalkorSignatureError,
+  FalkorUnknownEventError,
+  FalkorUnsupportedMediaTypeError,
+  FalkorValidationError,
+  FalkorWebhookError,
+  type FalkorListenerFailure,
+  type FalkorSignatureFailure,
+  type FalkorValidationIssue,
+  type FalkorWebhookErrorCode,
+} from './core/errors/falkor-webhook.errors.js';
+export {
+  checkFalkorSignature,
+  signFalkorPayload,
+  verifyFalkorSignature,
+  type FalkorSecret,
+  type FalkorSecrets,
+  type FalkorSignatureCheck,
+} from './core/signature/signature.js';
 export {
   FALKOR_SIGNATURE_PREFIX,
   falkorSignatureHeaderName,
+  falkorSignatureOfHeaderLine,
+  isFalkorPlatformName,
   parseFalkorSignatureHeader,
 } from './core/signature/signature-header.js';
-export { parseFalkorBody } from './core/body/body.js';
+export { FALKOR_MAX_JSON_DEPTH, parseFalkorBody } from './core/body/body.js';
+export { FalkorUnsupportedEncodingError } from './core/verification/content-encoding.js';
 export type { FalkorVerifiedRequest } from './core/verification/request-verifier.js';
 export { FalkorWebhook } from './nest/guard/falkor-webhook.decorator.js';
 export { FalkorWebhookGuard } from './nest/guard/falkor-webhook.guard.js';
@@ -63,8 +91,8 @@ export type {
   FalkorSecretResolver,
   FalkorWebhookRequest,
 } from './core/verification/webhook.request.js';
+export type { FalkorUnknownEventPolicy } from './events/delivery.validator.js';
 export type {
-  FalkorUnknownEventPolicy,
   FalkorWebhookModuleOptions,
   FalkorWebhookRouteOptions,
 } from './nest/falkor-webhook.options.js';
@@ -80,10 +108,7 @@ export {
   falkorBodyParserOptions,
   type FalkorBodyParserOptions,
 } from './nest/http/falkor-body-parser.options.js';
-export {
-  FalkorWebhookService,
-  type FalkorWebhookReceipt,
-} from './nest/http/falkor-webhook.receiver.js';
+export type { FalkorWebhookReceipt } from './nest/http/falkor-webhook.receipt.js';
 export type {
   FalkorDeduplicationStore,
   FalkorReservationResult,
@@ -96,6 +121,7 @@ export type {
 export { falkorDeliveryKey } from './core/deduplication/deduplication.js';
 export {
   DEFAULT_FALKOR_DEDUPLICATION_MAX_ENTRIES,
+  FalkorDeduplicationStoreFullError,
   MemoryFalkorDeduplicationStore,
   type MemoryFalkorDeduplicationStoreOptions,
 } from './store/memory-deduplication.store.js';
@@ -104,3 +130,10 @@ export {
   RedisFalkorDeduplicationStore,
   type RedisFalkorDeduplicationStoreOptions,
 } from './store/redis-deduplication.store.js';
+
+// Nest conventions (issue 11): DI options of @FalkorWebhook() and the Nest-shaped error body.
+export {
+  FALKOR_WEBHOOK_GUARD_OPTIONS,
+  type FalkorWebhookGuardAsyncOptions,
+} from './nest/guard/falkor-webhook.route.js';
+export type { FalkorWebhookErrorBody } from './nest/http/falkor-webhook.refusal.js';

@@ -1,10 +1,9 @@
+import { isFalkorPlatformName } from '../index.js';
 import { CliUsageError } from './cli.errors.js';
 import type { CliIo } from './cli.io.js';
 
 /** The environment variable the secret is read from when `--secret` is not given. */
 export const SECRET_ENV_VARIABLE = 'FALKOR_WEBHOOK_SECRET';
-
-const PLATFORM_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
 
 /**
  * Runs a `node:util` `parseArgs` call, turning its errors (unknown option, missing value...) into
@@ -52,7 +51,7 @@ export function resolveSecrets(
  * @throws CliUsageError when it cannot prefix a header name
  */
 export function platformName(name = 'Falkor'): string {
-  if (!PLATFORM_NAME_PATTERN.test(name)) {
+  if (!isFalkorPlatformName(name)) {
     throw new CliUsageError(
       `--platform ${JSON.stringify(name)} cannot prefix a header name: use letters, digits and dashes, as in "ByteKast".`,
     );

@@ -1,5 +1,5 @@
-import { falkorSignatureHeaderName, signFalkorPayload } from '../index.js';
-import { createFalkorDelivery } from '../testing/index.js';
+import { falkorSignatureHeaderName } from '../index.js';
+import { createFalkorDelivery, falkorDeliveryHeaders } from '../testing/index.js';
 import { SECRET_ENV_VARIABLE } from './cli.args.js';
 import { CLI_EXIT_CODES, type CliCommand } from './cli.command.js';
 import { CliFailure, CliUsageError } from './cli.errors.js';
@@ -59,8 +59,7 @@ async function deliveryRequest(options: SendOptions, io: CliIo): Promise<Deliver
     url: options.url,
     body,
     headers: {
-      'Content-Type': 'application/json',
-      [falkorSignatureHeaderName(options.platform)]: signFalkorPayload(body, options.secret),
+      ...falkorDeliveryHeaders(body, { secret: options.secret, platformName: options.platform }),
       'User-Agent': 'falkor-webhook-cli',
     },
     timeoutMs: options.timeoutMs,

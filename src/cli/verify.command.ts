@@ -1,5 +1,9 @@
 import { parseArgs } from 'node:util';
-import { checkFalkorSignature, type FalkorSignatureCheck } from '../index.js';
+import {
+  checkFalkorSignature,
+  falkorSignatureOfHeaderLine,
+  type FalkorSignatureCheck,
+} from '../index.js';
 import {
   parseCliArgs,
   readBodyFromStdin,
@@ -25,15 +29,13 @@ Example:
   falkor-webhook verify --secret s3cret --signature "sha256=4a15..." < payload.json
 `;
 
-const HEADER_LINE = /^[A-Za-z0-9][A-Za-z0-9-]*-Webhook-Signature\s*:\s*/i;
-
 /**
  * The signature value of a `--signature` argument: the header line `sign` prints is accepted too.
  *
  * @param value - the argument
  */
 export function signatureValue(value: string): string {
-  return value.trim().replace(HEADER_LINE, '');
+  return falkorSignatureOfHeaderLine(value);
 }
 
 /**

@@ -2,6 +2,7 @@ import {
   FalkorValidationError,
   type FalkorValidationIssue,
 } from '../core/errors/falkor-webhook.errors.js';
+import { FalkorOnceLog } from '../core/logging/once.log.js';
 import { printableFalkorValue } from '../core/logging/printable.text.js';
 import { findUndocumentedFalkorValues, type FalkorUndocumentedValue } from './value.drift.js';
 
@@ -14,7 +15,7 @@ export const FALKOR_DRIFT_MEMORY = 1000;
  * that users learn the platform changed; with `strict` they refuse the delivery with 400.
  */
 export class FalkorValueDrift {
-  private readonly seen = new Set<string>();
+  private readonly log: FalkorOnceLog;
 
   /**
    * @param strict - refuse undocumented values instead of logging them
@@ -23,9 +24,16 @@ export class FalkorValueDrift {
    */
   constructor(
     private readonly strict: boolean,
-    private readonly warn: (message: string) => void,
-    private readonly memory = FALKOR_DRIFT_MEMORY,
-  ) {}
+    warn: (message: string) => void,
+    memory = FALKOR_DRIFT_MEMORY,
+  ) {
+    this.log = new FalkorOnceLog(
+      warn,
+      memory,
+      `${memory} distinct undocumented values have been logged; further ones are accepted ` +
+        'without a log line.',
+    );
+  }
 
   /**
    * Checks a validated payload's documented values.
@@ -49,22 +57,13 @@ export class FalkorValueDrift {
 
   private report(type: string, undocumented: FalkorUndocumentedValue): void {
     const value = printableFalkorValue(undocumented.value);
-    const key = `${printableFalkorValue(type)}\u0000${undocumented.field}\u0000${value}`;
-    if (this.seen.has(key) || this.seen.size > this.memory) {
-      return;
-    }
-    this.seen.add(key);
-    if (this.seen.size > this.memory) {
-      this.warn(
-        `${this.memory} distinct undocumented values have been logged; further ones are accepted ` +
-          'without a log line.',
-      );
-      return;
-    }
-    this.warn(
-      `Accepted an ${printableFalkorValue(type)} delivery whose ${undocumented.property} is ${value}, ` +
-        `a value the platform's docs do not list (they give ${undocumented.documented}): the ` +
-        'platform may have changed. Set "strictValues: true" to refuse such deliveries with 400.',
+    const printedType = printableFalkorValue(type);
+    this.log.once(
+      `${printedType}\u0000${undocumented.field}\u0000${value}`,
+      () =>
+        `Accepted a delivery of type ${printedType} whose ${undocumented.property} is ${value}, a value ` +
+        `the platform's docs do not list (they give ${undocumented.documented}): the platform ` +
+        'may have changed. Set "strictValues: true" to refuse such deliveries with 400.',
     );
   }
 }

@@ -38,26 +38,6 @@ export async function validateFalkorPayloadStraight<T extends object>(
 }
 
 /**
- * {@link validateFalkorPayload} without a promise when none is needed: a catalog DTO's compiled
- * plan gives the instance of a valid payload at once; anything the plan declines (an invalid
- * payload, a DTO of the user's, `validatorOptions`) gets a promise of the stock path's answer.
- *
- * @throws FalkorValidationError (through the promise) listing every failing property path
- */
-export function checkFalkorPayload<T extends object>(
-  dto: ClassConstructor<T>,
-  eventType: string,
-  body: Record<string, unknown>,
-  options?: ValidatorOptions,
-): T | Promise<T> {
-  const plan = options === undefined ? falkorPayloadPlan(dto as FalkorDtoClass) : undefined;
-  const built = plan?.(body);
-  return built === undefined || built === FALKOR_PLAN_DECLINED
-    ? validateFalkorPayloadStraight(dto, eventType, body, options)
-    : (built as T);
-}
-
-/**
  * Transforms a parsed body into an instance of its DTO class and validates it with
  * class-validator, nested objects included. Properties the DTO does not declare are kept.
  *
@@ -79,5 +59,9 @@ export async function validateFalkorPayload<T extends object>(
   body: Record<string, unknown>,
   options?: ValidatorOptions,
 ): Promise<T> {
-  return checkFalkorPayload(dto, eventType, body, options);
+  const plan = options === undefined ? falkorPayloadPlan(dto as FalkorDtoClass) : undefined;
+  const built = plan?.(body);
+  return built === undefined || built === FALKOR_PLAN_DECLINED
+    ? validateFalkorPayloadStraight(dto, eventType, body, options)
+    : (built as T);
 }

@@ -1,4 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { FalkorVerifiedRequest } from '../core/verification/request-verifier.js';
+import type { FalkorWebhookRequest } from '../core/verification/webhook.request.js';
 import type { FalkorEventMap, FalkorEventType } from './event-catalog.js';
 
 /**
@@ -35,3 +37,33 @@ export type FalkorWebhookEvent<T extends FalkorEventType = FalkorEventType> = T 
       readonly payload: FalkorEventMap[T];
     }
   : never;
+
+/**
+ * Assembles the event listeners receive from a validated delivery and what verified it.
+ *
+ * @param type - the event type
+ * @param payload - the validated DTO instance
+ * @param verified - what verified the delivery
+ * @param request - the request it came with
+ * @param receivedAt - when the module received it
+ */
+export function falkorWebhookEvent(
+  type: string,
+  payload: object,
+  verified: FalkorVerifiedRequest,
+  request: FalkorWebhookRequest,
+  receivedAt: Date,
+): FalkorWebhookEvent {
+  return {
+    type: type as FalkorEventType,
+    payload,
+    receivedAt,
+    rawBody: verified.rawBody,
+    platform: verified.platform,
+    signatureHeader: verified.signatureHeader,
+    secretIndex: verified.secretIndex,
+    ...(verified.secretId === undefined ? {} : { secretId: verified.secretId }),
+    headers: request.headers,
+    params: (request.params ?? {}) as Record<string, string>,
+  } as FalkorWebhookEvent;
+}

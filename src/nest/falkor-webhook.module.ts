@@ -1,13 +1,22 @@
-import { Module } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
-import { FalkorWebhookService } from './http/falkor-webhook.receiver.js';
-import { FalkorEventDispatcher } from './listeners/falkor-event.dispatcher.js';
-import { FalkorListenerRegistry } from './listeners/falkor-listener.registry.js';
-import { FalkorRawBodyInspector } from './http/raw-body.inspector.js';
-import { FALKOR_WEBHOOK_SETTINGS } from './falkor-webhook.tokens.js';
 import {
+  type DynamicModule,
+  Inject,
+  type MiddlewareConsumer,
+  Module,
+  type NestModule,
+  type Type,
+} from '@nestjs/common';
+import { FalkorContentEncodingMiddleware } from './http/falkor-content-encoding.middleware.js';
+import { FalkorWebhookReceiver } from './http/falkor-webhook.receiver.js';
+import { FalkorListenersModule } from './listeners/falkor-listeners.module.js';
+import { FalkorRawBodyInspector } from './http/raw-body.inspector.js';
+import { FALKOR_WEBHOOK_CONTROLLER, FALKOR_WEBHOOK_SETTINGS } from './falkor-webhook.tokens.js';
+import {
+  FALKOR_WEBHOOK_ASYNC_OPTIONS_TYPE,
   FALKOR_WEBHOOK_OPTIONS,
+  FALKOR_WEBHOOK_OPTIONS_TYPE,
   FalkorWebhookConfigurableModule,
+  FalkorWebhookEndpointModule,
 } from './falkor-webhook.module-definition.js';
 import { prepareFalkorWebhookSettings } from './falkor-webhook.settings.js';
 
@@ -17,24 +26,69 @@ import { prepareFalkorWebhookSettings } from './falkor-webhook.settings.js';
  * `@OnFalkorEvent` listeners. The app must be created with `rawBody: true` and import
  * `EventEmitterModule.forRoot()`.
  *
+ * `forRoot()` / `forRootAsync()` configure the app's webhook once (its settings are also those
+ * `@FalkorWebhook()` routes inherit); `register()` / `registerAsync()` add more endpoints, each
+ * with its own path, secret and options. Every import dispatches to the same listeners.
+ *
  * @example
  * ```ts
- * FalkorWebhookModule.forRoot({ secret: process.env.FALKOR_WEBHOOK_SECRET })
+ * imports: [
+ *   FalkorWebhookModule.forRoot({ secret: process.env.FALKOR_WEBHOOK_SECRET }),
+ *   FalkorWebhookModule.registerAsync({
+ *     path: 'webhooks/falkor/rewards',
+ *     inject: [ConfigService],
+ *     useFactory: (config: ConfigService) => ({ secret: config.getOrThrow('REWARDS_SECRET') }),
+ *   }),
+ * ]
  * ```
  */
 @Module({
-  imports: [DiscoveryModule],
+  imports: [FalkorListenersModule],
   providers: [
     {
       provide: FALKOR_WEBHOOK_SETTINGS,
       useFactory: prepareFalkorWebhookSettings,
       inject: [FALKOR_WEBHOOK_OPTIONS],
     },
-    FalkorListenerRegistry,
-    FalkorEventDispatcher,
-    FalkorWebhookService,
+    FalkorWebhookReceiver,
     FalkorRawBodyInspector,
   ],
-  exports: [FalkorWebhookService, FALKOR_WEBHOOK_SETTINGS],
+  exports: [FalkorWebhookReceiver, FALKOR_WEBHOOK_SETTINGS],
 })
-export class FalkorWebhookModule extends FalkorWebhookConfigurableModule {}
+export class FalkorWebhookModule extends FalkorWebhookConfigurableModule implements NestModule {
+  constructor(@Inject(FALKOR_WEBHOOK_CONTROLLER) private readonly controller: Type<unknown>) {
+    super();
+  }
+
+  /**
+   * Refuses compressed deliveries on this import's route before any body parser reads them
+   * (Fastify's JSON parser would answer one with a 400 of its own).
+   */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(FalkorContentEncodingMiddleware).forRoutes(this.controller);
+  }
+
+  /**
+   * Adds one more webhook endpoint to an app: its own controller at `path` (required in practice:
+   * the default `webhooks/falkor` is the `forRoot()` one's), verified with its own secret only.
+   * Call it once per endpoint; `forRoot()` stays the app's one configuration.
+   *
+   * @param options - the module's options, plus the endpoint's `path` and `decorators`
+   * @throws FalkorConfigurationError at start-up when an option is invalid
+   */
+  static register(options: typeof FALKOR_WEBHOOK_OPTIONS_TYPE): DynamicModule {
+    return FalkorWebhookEndpointModule.register.call(this, options);
+  }
+
+  /**
+   * {@link FalkorWebhookModule.register} with the options from a factory (`useFactory` and
+   * `inject`, `useClass` or `useExisting`), e.g. read from `ConfigService`. The `path` and
+   * `decorators` are given beside the factory: the route exists before any factory runs.
+   *
+   * @param options - how to get the module's options, plus the endpoint's `path` and `decorators`
+   * @throws FalkorConfigurationError at start-up when an option is invalid
+   */
+  static registerAsync(options: typeof FALKOR_WEBHOOK_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return FalkorWebhookEndpointModule.registerAsync.call(this, options);
+  }
+}

@@ -2,16 +2,11 @@ import type { ValidatorOptions } from 'class-validator';
 import type { FalkorDeduplicationOptions } from '../core/deduplication/deduplication.options.js';
 import type { FalkorEventDtoClass } from '../events/event-catalog.js';
 import type { FalkorSecrets } from '../core/signature/signature.js';
+import type { FalkorUnknownEventPolicy } from '../events/delivery.validator.js';
 import type {
   FalkorSecretResolver,
   FalkorWebhookRequest,
 } from '../core/verification/webhook.request.js';
-
-/**
- * What to do with a delivery whose event type is not in the catalog.
- * `acknowledge`: answer 200 and log it once; `reject`: answer 400.
- */
-export type FalkorUnknownEventPolicy = 'acknowledge' | 'reject';
 
 /**
  * Options of {@link FalkorWebhookModule}.
@@ -46,6 +41,11 @@ export interface FalkorWebhookModuleOptions {
    * distinct value is logged once.
    */
   strictValues?: boolean;
+  /**
+   * How long each listener may take, in milliseconds, before its delivery fails with a 5xx (the
+   * listener itself cannot be stopped). Shutdown waits at most that long. Default 30,000.
+   */
+  listenerTimeoutMs?: number;
   /** class-validator options merged over the module's defaults. */
   validatorOptions?: ValidatorOptions;
   /**
@@ -56,11 +56,14 @@ export interface FalkorWebhookModuleOptions {
 }
 
 /**
- * Options that shape the module's route, given to `forRoot` and `forRootAsync` alike (they are
- * needed before any async factory runs).
+ * Options that shape one import's route, given to `forRoot`, `register` and, beside the factory,
+ * to `forRootAsync` and `registerAsync` (they are needed before any async factory runs).
  */
 export interface FalkorWebhookRouteOptions {
-  /** The route path, below the global prefix; may hold route parameters. Default `'webhooks/falkor'`. */
+  /**
+   * The route path, below the global prefix; may hold route parameters. Default
+   * `'webhooks/falkor'`: give each `register()` endpoint a path of its own.
+   */
   path?: string;
   /** Class decorators applied to the module's controller, e.g. `[Public()]` or `[SkipThrottle()]`. */
   decorators?: readonly ClassDecorator[];

@@ -1,21 +1,286 @@
-import {
-  prepareFalkorDeduplication,
-  type FalkorDeduplicationSettings,
-} from '../core/deduplication/deduplication.options.js';
 import { FalkorConfigurationError } from '../core/errors/falkor-webhook.errors.js';
-import { FALKOR_EVENT_CATALOG, type FalkorEventDtoClass } from '../events/event-catalog.js';
-import type { FalkorVerificationSettings } from '../core/verification/request-verifier.js';
-import {
-  prepareFalkorMaxBodyBytes,
-  prepareFalkorSecrets,
-  prepareFalkorSignatureHeaders,
-} from '../core/verification/verification.settings.js';
 import type {
-  FalkorUnknownEventPolicy,
-  FalkorWebhookModuleOptions,
-} from './falkor-webhook.options.js';
+  FalkorDeduplicationOptions,
+  FalkorDeduplicationSettings,
+} from '../core/deduplication/deduplication.options.js';
+import {
+  falkorSignatureHeaderName,
+  isFalkorPlatformName,
+} from '../core/signature/signature-header.js';
+import {
+  normalizeFalkorSecrets,
+  type FalkorSecret,
+  type FalkorSecrets,
+} from '../core/signature/signature.js';
+import type {
+  FalkorSignatureHeader,
+  FalkorVerificationSettings,
+} from '../core/verification/request-verifier.js';
+import type {
+  FalkorSecretContext,
+  FalkorSecretResolver,
+  FalkorWebhookRequest,
+} from '../core/verification/webhook.request.js';
+import type { FalkorUnknownEventPolicy } from '../events/delivery.validator.js';
+import { FALKOR_EVENT_CATALOG, type FalkorEventDtoClass } from '../events/event-catalog.js';
+import type { FalkorDeduplicationStore } from '../store/deduplication.store.js';
+import { MemoryFalkorDeduplicationStore } from '../store/memory-deduplication.store.js';
+import type { FalkorWebhookModuleOptions } from './falkor-webhook.options.js';
 
-export { DEFAULT_FALKOR_MAX_BODY_BYTES } from '../core/verification/verification.settings.js';
+/**
+ * The default `maxBodyBytes`: 8 MiB. The docs do not say whether a delivery holds only the records
+ * that changed or all of the pathway's; a snapshot of 5,000 enrolments is about 1.5 MB.
+ */
+export const DEFAULT_FALKOR_MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Where the secrets of a delivery come from, with what looked suspicious about them at start-up.
+ */
+export interface FalkorSecretSource {
+  /** Gives the secrets for a request: the static list, or the resolver's answer. */
+  readonly secretsFor: (
+    request: FalkorWebhookRequest,
+  ) => readonly FalkorSecret[] | Promise<readonly FalkorSecret[]>;
+  /** Start-up warnings about the secrets (never containing a secret). */
+  readonly warnings: readonly string[];
+}
+
+function failFor(owner: string, message: string): never {
+  throw new FalkorConfigurationError(`${owner}: ${message}`);
+}
+
+/**
+ * Lists what is suspicious about static secrets: leading or trailing whitespace usually comes from
+ * a copied line of an env file and makes every delivery fail. Secrets are named by index or id.
+ *
+ * @param secrets - the configured secrets
+ * @returns one warning per suspicious secret
+ */
+export function falkorSecretWarnings(secrets: readonly FalkorSecret[]): string[] {
+  return secrets.flatMap((secret, index) => {
+    const value = typeof secret === 'string' ? secret : secret.secret;
+    const name = typeof secret === 'string' ? `#${index}` : `"${secret.id}"`;
+    return value.trim() === value
+      ? []
+      : [
+          `webhook secret ${name} has leading or trailing whitespace (a newline from an env file?). ` +
+            'The platform signs with the secret exactly as set there; trim it unless it really ends with whitespace.',
+        ];
+  });
+}
+
+/**
+ * Turns the `platformName` option into the headers to read, in order of precedence: when a delivery
+ * carries the headers of several configured platforms, the first platform of the list decides.
+ *
+ * @param platformName - one platform name or a list of them; default `'Falkor'`
+ * @param owner - what is being configured, for error messages (`FalkorWebhookModule`, `@FalkorWebhook()`)
+ * @throws FalkorConfigurationError when the list is empty or a name cannot prefix a header name
+ */
+export function prepareFalkorSignatureHeaders(
+  platformName: string | readonly string[] | undefined,
+  owner: string,
+): FalkorSignatureHeader[] {
+  const names = platformName === undefined ? ['Falkor'] : [platformName].flat();
+  if (names.length === 0) {
+    failFor(owner, '"platformName" is an empty list: name at least one platform, e.g. "Falkor".');
+  }
+  return names.map((platform): FalkorSignatureHeader => {
+    if (!isFalkorPlatformName(platform)) {
+      failFor(
+        owner,
+        `"platformName" ${JSON.stringify(platform)} is not a header-name prefix: use letters, ` +
+          'digits and dashes, as in "Falkor" or "ByteKast".',
+      );
+    }
+    const name = falkorSignatureHeaderName(platform);
+    return { platform, name, key: name.toLowerCase() };
+  });
+}
+
+/**
+ * Checks the `maxBodyBytes` option.
+ *
+ * @param maxBodyBytes - the largest body accepted, in bytes; default {@link DEFAULT_FALKOR_MAX_BODY_BYTES}
+ * @param owner - what is being configured, for error messages
+ * @throws FalkorConfigurationError when it is not a positive whole number
+ */
+export function prepareFalkorMaxBodyBytes(maxBodyBytes: number | undefined, owner: string): number {
+  const limit = maxBodyBytes ?? DEFAULT_FALKOR_MAX_BODY_BYTES;
+  if (!Number.isSafeInteger(limit) || limit <= 0) {
+    failFor(
+      owner,
+      `"maxBodyBytes" must be a positive whole number of bytes, got ${String(limit)}.`,
+    );
+  }
+  return limit;
+}
+
+function secretContext(request: FalkorWebhookRequest): FalkorSecretContext {
+  const url = request.originalUrl ?? request.url ?? '';
+  const query = url.indexOf('?');
+  return {
+    headers: request.headers,
+    params: (request.params ?? {}) as Record<string, string>,
+    path: query === -1 ? url : url.slice(0, query),
+  };
+}
+
+function resolverOf(resolve: FalkorSecretResolver, owner: string) {
+  return async (request: FalkorWebhookRequest): Promise<readonly FalkorSecret[]> => {
+    const secrets = await resolve(secretContext(request));
+    if (Array.isArray(secrets) && secrets.length === 0) {
+      return [];
+    }
+    try {
+      return normalizeFalkorSecrets(secrets as FalkorSecrets);
+    } catch (error) {
+      throw new FalkorConfigurationError(
+        `${owner}: the "secret" resolver returned an invalid secret: ${(error as Error).message} ` +
+          'Return an empty list for a delivery that has no secret: it is then refused with 401.',
+      );
+    }
+  };
+}
+
+/**
+ * Checks the `secret` option once, at start-up: a secret, a list of secrets (rotation), or a
+ * resolver called for each delivery with its headers, route params and path.
+ *
+ * @param secret - the option's value
+ * @param owner - what is being configured, for error messages
+ * @returns where each delivery's secrets come from, and warnings about static secrets
+ * @throws FalkorConfigurationError when the secret is missing, empty, or an id is empty or repeated
+ */
+export function prepareFalkorSecrets(
+  secret: FalkorSecrets | FalkorSecretResolver | undefined,
+  owner: string,
+): FalkorSecretSource {
+  if (typeof secret === 'function') {
+    return { secretsFor: resolverOf(secret, owner), warnings: [] };
+  }
+  if (secret === undefined || secret === null || secret === '') {
+    failFor(
+      owner,
+      'the "secret" option is missing or empty (an unset environment variable?). Set it to the ' +
+        "webhook's secret on the platform, e.g. { secret: process.env.FALKOR_WEBHOOK_SECRET }.",
+    );
+  }
+  let secrets: readonly FalkorSecret[];
+  try {
+    secrets = normalizeFalkorSecrets(secret);
+  } catch (error) {
+    failFor(owner, `the "secret" option is invalid: ${(error as Error).message}`);
+  }
+  return { secretsFor: () => secrets, warnings: falkorSecretWarnings(secrets) };
+}
+
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
+  'store',
+  'ttlSeconds',
+  'key',
+  'onStoreError',
+  'inFlightTtlSeconds',
+  'inFlightStatus',
+  'retryAfterSeconds',
+  'storeTimeoutMs',
+]);
+const STORE_METHODS = ['reserve', 'complete', 'release'] as const;
+
+function failDeduplication(field: string, problem: string): never {
+  const name = field === '' ? 'deduplication' : `deduplication.${field}`;
+  throw new FalkorConfigurationError(`FalkorWebhookModule: "${name}" ${problem}`);
+}
+
+function seconds(name: string, value: number | undefined, fallback: number): number {
+  const resolved = value ?? fallback;
+  if (typeof resolved !== 'number' || !Number.isFinite(resolved) || resolved <= 0) {
+    failDeduplication(name, `must be a positive number of seconds, got ${String(value)}.`);
+  }
+  return Math.ceil(resolved * 1000);
+}
+
+function wholeNumber(name: string, value: number | undefined, fallback: number): number {
+  const resolved = value ?? fallback;
+  if (!Number.isSafeInteger(resolved) || resolved <= 0) {
+    failDeduplication(name, `must be a positive whole number, got ${String(value)}.`);
+  }
+  return resolved;
+}
+
+function prepareStore(store: FalkorDeduplicationStore | undefined): FalkorDeduplicationStore {
+  if (store === undefined) {
+    return new MemoryFalkorDeduplicationStore();
+  }
+  const missing = STORE_METHODS.filter(
+    (method) => typeof (store as unknown as Record<string, unknown>)?.[method] !== 'function',
+  );
+  if (missing.length > 0) {
+    failDeduplication(
+      'store',
+      'must implement FalkorDeduplicationStore (reserve, complete, release); it lacks ' +
+        `${missing.join(', ')}. Use MemoryFalkorDeduplicationStore, RedisFalkorDeduplicationStore ` +
+        'or your own implementation.',
+    );
+  }
+  return store;
+}
+
+/**
+ * Checks the `deduplication` option at start-up and applies its defaults.
+ *
+ * @param options - the option as given; `undefined` or `false` turn de-duplication off
+ * @returns the prepared settings, or `undefined` when de-duplication is off
+ * @throws FalkorConfigurationError naming the faulty field and the fix
+ */
+export function prepareFalkorDeduplication(
+  options: FalkorDeduplicationOptions | false | undefined,
+): FalkorDeduplicationSettings | undefined {
+  if (options === undefined || options === false) {
+    return undefined;
+  }
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    failDeduplication(
+      '',
+      'must be false or an object such as {} (in memory) or { store: new ' +
+        `RedisFalkorDeduplicationStore(redis) }, got ${JSON.stringify(options)}.`,
+    );
+  }
+  const unknown = Object.keys(options).filter((name) => !KNOWN_OPTIONS.has(name));
+  if (unknown.length > 0) {
+    failDeduplication(
+      '',
+      `has unknown field(s) ${unknown.join(', ')}; known: ${[...KNOWN_OPTIONS].join(', ')}.`,
+    );
+  }
+  if (options.key !== undefined && typeof options.key !== 'function') {
+    failDeduplication('key', 'must be a function (event, rawBody) => string.');
+  }
+  const onStoreError = options.onStoreError ?? 'reject';
+  if (onStoreError !== 'reject' && onStoreError !== 'process') {
+    failDeduplication(
+      'onStoreError',
+      `must be "reject" or "process", got ${JSON.stringify(onStoreError)}.`,
+    );
+  }
+  const inFlightStatus = options.inFlightStatus ?? 409;
+  if (inFlightStatus !== 409 && inFlightStatus !== 503) {
+    failDeduplication(
+      'inFlightStatus',
+      `must be 409 or 503, got ${JSON.stringify(inFlightStatus)}.`,
+    );
+  }
+  return {
+    store: prepareStore(options.store),
+    ttlMs: seconds('ttlSeconds', options.ttlSeconds, 86_400),
+    key: options.key,
+    onStoreError,
+    inFlightTtlMs: seconds('inFlightTtlSeconds', options.inFlightTtlSeconds, 60),
+    inFlightStatus,
+    retryAfterSeconds: wholeNumber('retryAfterSeconds', options.retryAfterSeconds, 5),
+    storeTimeoutMs: wholeNumber('storeTimeoutMs', options.storeTimeoutMs, 1000),
+  };
+}
 
 /**
  * The module's options checked and prepared once, at start-up.
@@ -31,6 +296,8 @@ export interface FalkorWebhookSettings extends FalkorVerificationSettings {
   readonly validatorOptions: FalkorWebhookModuleOptions['validatorOptions'];
   /** Whether values the docs do not list refuse a delivery. */
   readonly strictValues: boolean;
+  /** How long each listener may take, in milliseconds. */
+  readonly listenerTimeoutMs: number;
   /** Warnings found while preparing the settings, for the start-up log. */
   readonly warnings: readonly string[];
   /** The prepared `deduplication` option; `undefined` when it is off. */
@@ -38,6 +305,9 @@ export interface FalkorWebhookSettings extends FalkorVerificationSettings {
 }
 
 const MODULE = 'FalkorWebhookModule';
+
+/** The default `listenerTimeoutMs`: 30 seconds. */
+export const DEFAULT_FALKOR_LISTENER_TIMEOUT_MS = 30_000;
 const UNKNOWN_EVENT_POLICIES: readonly FalkorUnknownEventPolicy[] = ['acknowledge', 'reject'];
 
 function fail(message: string): never {
@@ -81,6 +351,12 @@ export function prepareFalkorWebhookSettings(
   if (options.strictValues !== undefined && typeof options.strictValues !== 'boolean') {
     fail(`"strictValues" must be true or false, got ${JSON.stringify(options.strictValues)}.`);
   }
+  const listenerTimeoutMs = options.listenerTimeoutMs ?? DEFAULT_FALKOR_LISTENER_TIMEOUT_MS;
+  if (!Number.isSafeInteger(listenerTimeoutMs) || listenerTimeoutMs <= 0) {
+    fail(
+      `"listenerTimeoutMs" must be a positive whole number of milliseconds, got ${String(listenerTimeoutMs)}.`,
+    );
+  }
   if (options.resolveEventType !== undefined && typeof options.resolveEventType !== 'function') {
     fail('"resolveEventType" must be a function (body, request) => string | undefined.');
   }
@@ -93,6 +369,7 @@ export function prepareFalkorWebhookSettings(
     unknownEvents,
     validatorOptions: options.validatorOptions,
     strictValues: options.strictValues ?? false,
+    listenerTimeoutMs,
     deduplication: prepareFalkorDeduplication(options.deduplication),
   };
 }

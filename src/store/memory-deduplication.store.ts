@@ -8,21 +8,55 @@ export const DEFAULT_FALKOR_DEDUPLICATION_MAX_ENTRIES = 100_000;
  */
 export interface MemoryFalkorDeduplicationStoreOptions {
   /**
-   * The most keys kept at once. When a new key would exceed it, the oldest record is forgotten
-   * early. Default 100,000 (about 27 MB with the default 64-character keys).
+   * The most keys kept at once. When a new key would exceed it, the record completed longest ago
+   * is forgotten early; a reservation still in flight never is, so a store full of them refuses
+   * new reservations (see {@link FalkorDeduplicationStoreFullError}). Default 100,000 (about
+   * 27 MB with the default 64-character keys).
    */
   readonly maxEntries?: number;
   /** The clock, in milliseconds. Default `Date.now`. */
   readonly now?: () => number;
 }
 
+/**
+ * A {@link MemoryFalkorDeduplicationStore} holds `maxEntries` reservations that are all still in
+ * flight, so it has no room for another: forgetting one would let a copy of a running delivery
+ * run at the same time. The de-duplicator treats it as a store failure (503 with `Retry-After`
+ * under the default `onStoreError: 'reject'`), so that the sender retries once deliveries finish.
+ */
+export class FalkorDeduplicationStoreFullError extends Error {
+  /**
+   * @param maxEntries - the store's cap
+   */
+  constructor(readonly maxEntries: number) {
+    super(
+      `MemoryFalkorDeduplicationStore is full of deliveries in flight: all ${maxEntries} of its ` +
+        'records ("maxEntries") are reservations of deliveries still being processed, and none ' +
+        'may be forgotten while it runs, so a new delivery was not reserved. Raise "maxEntries" ' +
+        'above the number of deliveries processed at once, or lower ' +
+        '"deduplication.inFlightTtlSeconds" so that abandoned reservations expire sooner.',
+    );
+    this.name = 'FalkorDeduplicationStoreFullError';
+  }
+}
+
 interface Entry {
   readonly token: string;
-  completed: boolean;
   expiresAt: number;
 }
 
 const EXPIRED_CHECKS_PER_RESERVATION = 2;
+
+/** Drops up to `count` expired records from the oldest end of a map kept in expiry order. */
+function dropExpired(entries: Map<string, Entry>, now: number, count: number): void {
+  for (const [key, entry] of entries) {
+    if (count === 0 || entry.expiresAt > now) {
+      return;
+    }
+    entries.delete(key);
+    count--;
+  }
+}
 
 /**
  * A {@link FalkorDeduplicationStore} in the process's memory: the default when de-duplication is
@@ -30,11 +64,15 @@ const EXPIRED_CHECKS_PER_RESERVATION = 2;
  * {@link RedisFalkorDeduplicationStore} when several instances receive the webhook.
  *
  * Memory is bounded: every record has a TTL, at most `maxEntries` are kept, and every operation
- * takes constant time (records are kept in insertion order; each reservation drops up to two
- * expired records from the oldest end, and the oldest record when the store is full).
+ * takes constant time. Reservations in flight and completed records are kept apart, each in the
+ * order they expire; each reservation drops up to two expired records from the oldest end of
+ * each, and, when the store is full, the record completed longest ago. A reservation in flight
+ * is never forgotten before its TTL: a store full of them throws
+ * {@link FalkorDeduplicationStoreFullError} rather than let a copy of a running delivery run.
  */
 export class MemoryFalkorDeduplicationStore implements FalkorDeduplicationStore {
-  private readonly entries = new Map<string, Entry>();
+  private readonly inFlight = new Map<string, Entry>();
+  private readonly completed = new Map<string, Entry>();
   private readonly maxEntries: number;
   private readonly now: () => number;
 
@@ -58,59 +96,67 @@ export class MemoryFalkorDeduplicationStore implements FalkorDeduplicationStore 
 
   /** How many records the store holds, expired ones not yet dropped included. */
   get size(): number {
-    return this.entries.size;
+    return this.inFlight.size + this.completed.size;
   }
 
-  /** {@inheritDoc FalkorDeduplicationStore.reserve} */
+  /**
+   * {@inheritDoc FalkorDeduplicationStore.reserve}
+   *
+   * @throws FalkorDeduplicationStoreFullError when every record is a reservation in flight
+   */
   async reserve(key: string, token: string, ttlMs: number): Promise<FalkorReservationResult> {
     const now = this.now();
-    const entry = this.entries.get(key);
-    if (entry !== undefined) {
-      if (entry.expiresAt > now) {
-        return entry.completed ? 'completed' : entry.token === token ? 'reserved' : 'in_flight';
+    const completed = this.completed.get(key);
+    if (completed !== undefined) {
+      if (completed.expiresAt > now) {
+        return 'completed';
       }
-      this.entries.delete(key);
+      this.completed.delete(key);
+    }
+    const held = this.inFlight.get(key);
+    if (held !== undefined) {
+      if (held.expiresAt > now) {
+        return held.token === token ? 'reserved' : 'in_flight';
+      }
+      this.inFlight.delete(key);
     }
     this.makeRoom(now);
-    this.entries.set(key, { token, completed: false, expiresAt: now + ttlMs });
+    this.inFlight.set(key, { token, expiresAt: now + ttlMs });
     return 'reserved';
   }
 
   /** {@inheritDoc FalkorDeduplicationStore.complete} */
   async complete(key: string, token: string, ttlMs: number): Promise<boolean> {
-    const entry = this.entries.get(key);
-    if (entry === undefined || entry.token !== token) {
+    const completed = this.completed.get(key);
+    if (completed !== undefined) {
+      return completed.token === token;
+    }
+    const held = this.inFlight.get(key);
+    if (held === undefined || held.token !== token) {
       return false;
     }
-    if (entry.completed) {
-      return true;
-    }
-    this.entries.delete(key);
-    entry.completed = true;
-    entry.expiresAt = this.now() + ttlMs;
-    this.entries.set(key, entry);
+    this.inFlight.delete(key);
+    // Completed records are kept in the order they expire: the newest goes last.
+    this.completed.set(key, { token, expiresAt: this.now() + ttlMs });
     return true;
   }
 
   /** {@inheritDoc FalkorDeduplicationStore.release} */
   async release(key: string, token: string): Promise<boolean> {
-    const entry = this.entries.get(key);
-    return (
-      entry !== undefined && !entry.completed && entry.token === token && this.entries.delete(key)
-    );
+    const held = this.inFlight.get(key);
+    return held !== undefined && held.token === token && this.inFlight.delete(key);
   }
 
   private makeRoom(now: number): void {
-    let checked = 0;
-    for (const [key, entry] of this.entries) {
-      if (checked === EXPIRED_CHECKS_PER_RESERVATION || entry.expiresAt > now) {
-        break;
-      }
-      this.entries.delete(key);
-      checked++;
+    dropExpired(this.completed, now, EXPIRED_CHECKS_PER_RESERVATION);
+    dropExpired(this.inFlight, now, EXPIRED_CHECKS_PER_RESERVATION);
+    if (this.size < this.maxEntries) {
+      return;
     }
-    if (this.entries.size >= this.maxEntries) {
-      this.entries.delete(this.entries.keys().next().value as string);
+    const oldest = this.completed.keys().next();
+    if (oldest.done) {
+      throw new FalkorDeduplicationStoreFullError(this.maxEntries);
     }
+    this.completed.delete(oldest.value);
   }
 }

@@ -30,6 +30,27 @@ export interface SignedFalkorDelivery {
 }
 
 /**
+ * The headers of a signed delivery of exactly these bytes: `Content-Type: application/json` and
+ * the platform's signature header, `sha256=<HMAC-SHA256 of the bytes with the secret>`.
+ *
+ * @param body - the exact body (a string is signed as its UTF-8 bytes)
+ * @param options - the secret (default {@link FALKOR_TEST_SECRET}) and platform (default `'Falkor'`)
+ * @throws TypeError when the secret is empty
+ */
+export function falkorDeliveryHeaders(
+  body: string | Uint8Array,
+  options: Pick<CreateFalkorDeliveryOptions, 'secret' | 'platformName'> = {},
+): Record<string, string> {
+  return {
+    'Content-Type': 'application/json',
+    [falkorSignatureHeaderName(options.platformName ?? 'Falkor')]: signFalkorPayload(
+      body,
+      options.secret ?? FALKOR_TEST_SECRET,
+    ),
+  };
+}
+
+/**
  * Builds a delivery of an event type signed exactly as the platform signs it: HMAC-SHA256 over
  * the exact body bytes with the secret, as `sha256=<hex>` in the `<platformName>-Webhook-Signature`
  * header. The payload is the type's sample payload with the overrides merged over it (a type
@@ -45,15 +66,5 @@ export function createFalkorDelivery(
 ): SignedFalkorDelivery {
   const payload = falkorSamplePayload(type, options.overrides);
   const body = JSON.stringify(payload);
-  return {
-    body,
-    payload,
-    headers: {
-      'Content-Type': 'application/json',
-      [falkorSignatureHeaderName(options.platformName ?? 'Falkor')]: signFalkorPayload(
-        body,
-        options.secret ?? FALKOR_TEST_SECRET,
-      ),
-    },
-  };
+  return { body, payload, headers: falkorDeliveryHeaders(body, options) };
 }

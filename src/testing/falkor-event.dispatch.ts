@@ -1,15 +1,13 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { FalkorConfigurationError } from '../core/errors/falkor-webhook.errors.js';
 import type { FalkorEventType } from '../events/event-catalog.js';
-import {
-  FalkorWebhookService,
-  type FalkorWebhookReceipt,
-} from '../nest/http/falkor-webhook.receiver.js';
+import type { FalkorWebhookReceipt } from '../nest/http/falkor-webhook.receipt.js';
+import { FalkorWebhookReceiver } from '../nest/http/falkor-webhook.receiver.js';
 import { falkorSamplePayload } from './falkor-sample.payloads.js';
 
-function webhookServiceOf(app: INestApplicationContext): FalkorWebhookService {
+function receiverOf(app: INestApplicationContext): FalkorWebhookReceiver {
   try {
-    return app.get(FalkorWebhookService, { strict: false });
+    return app.get(FalkorWebhookReceiver, { strict: false });
   } catch {
     throw new FalkorConfigurationError(
       'dispatchFalkorEvent() needs an application or testing module that imports ' +
@@ -39,9 +37,9 @@ export async function dispatchFalkorEvent(
   payload: Readonly<Record<string, unknown>> = falkorSamplePayload(type),
 ): Promise<FalkorWebhookReceipt> {
   await app.init();
-  const service = webhookServiceOf(app);
+  const receiver = receiverOf(app);
   const rawBody = Buffer.from(JSON.stringify({ type, ...payload }));
-  return service.process(
+  return receiver.receiveUnsigned(
     { headers: { 'content-type': 'application/json' }, rawBody, params: {} },
     {
       rawBody,

@@ -12,6 +12,7 @@ export {
 export { FALKOR_TEST_SECRET } from './falkor-testing.constants.js';
 export {
   createFalkorDelivery,
+  falkorDeliveryHeaders,
   type CreateFalkorDeliveryOptions,
   type SignedFalkorDelivery,
 } from './falkor-delivery.factory.js';

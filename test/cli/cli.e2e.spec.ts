@@ -170,7 +170,7 @@ describe('the falkor-webhook CLI, built and run against the sample app', () => {
     const single = await run(['send', sampleUrl, '-e', 'rewards', '-s', 'wrong-secret']);
     expect(single.code).toBe(1);
     expect(single.stdout).toMatch(/^401 Unauthorized in /);
-    expect(single.stdout).toContain('"error":"signature_invalid"');
+    expect(single.stdout).toContain('"error":"Unauthorized","code":"signature_invalid"');
     const repeated = await run(['send', sampleUrl, '-e', 'rewards', '-s', 'wrong', '-n', '3']);
     expect(repeated.code).toBe(1);
     expect(repeated.stdout).toContain('  status 401: 3\n');

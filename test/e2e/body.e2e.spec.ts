@@ -166,7 +166,7 @@ describe.each(adapters)('the body on %s', (adapter) => {
     it('answers 413 from Content-Length without any HMAC work', async () => {
       const response = await postRaw(app, PATH, body, signedHeaders(body));
       expect(response.status).toBe(413);
-      expect(response.body).toMatchObject({ error: 'body_too_large' });
+      expect(response.body).toMatchObject({ error: 'Payload Too Large', code: 'body_too_large' });
       expect(response.body.message).toContain('maxBodyBytes');
       expect(createHmac).not.toHaveBeenCalled();
     });
@@ -182,7 +182,10 @@ describe.each(adapters)('the body on %s', (adapter) => {
         ]),
       ]);
       expect(response.status).toBe(413);
-      expect(JSON.parse(response.body)).toMatchObject({ error: 'body_too_large' });
+      expect(JSON.parse(response.body)).toMatchObject({
+        error: 'Payload Too Large',
+        code: 'body_too_large',
+      });
       expect(createHmac).not.toHaveBeenCalled();
     });
 

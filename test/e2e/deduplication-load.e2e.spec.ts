@@ -1,11 +1,19 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   brokenGuarantees,
   DEFAULT_LOAD_FAULT_OPTIONS,
   runLoadFault,
 } from '../load/load-fault.run.js';
+import { startTestRedis, type TestRedis } from '../support/redis.server.js';
 
 describe('delivery guarantees under load and faults (a shorter run of npm run load-fault)', () => {
+  let redis: TestRedis;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+  });
+  afterAll(() => redis.stop());
+
   it.each([
     ['an Express and a Fastify instance sharing Redis', 'redis' as const],
     ['one instance with the memory store', 'memory' as const],
@@ -15,6 +23,7 @@ describe('delivery guarantees under load and faults (a shorter run of npm run lo
       deliveries: 2_000,
       concurrency: 50,
       store,
+      redisUrl: redis.url,
     });
     expect(brokenGuarantees(report)).toEqual([]);
     expect(report.validProcessedOnce).toBe(1_500);

@@ -12,6 +12,7 @@ import {
   uniqueEnrolmentId,
 } from '../support/enrolment.ledger.js';
 import { adapters, createApp, webhookModule } from '../support/apps.js';
+import { startTestRedis, type TestRedis } from '../support/redis.server.js';
 
 const PATH = '/webhooks/falkor';
 
@@ -20,11 +21,13 @@ describe('two instances (Express and Fastify) sharing one Redis', () => {
   const keyPrefix = `test:${randomUUID()}:`;
   const clients: Redis[] = [];
   let instances: INestApplication[];
+  let server: TestRedis;
 
   beforeAll(async () => {
+    server = await startTestRedis();
     instances = await Promise.all(
       adapters.map((adapter) => {
-        const redis = new Redis(process.env.REDIS_URL as string);
+        const redis = new Redis(server.url);
         clients.push(redis);
         return createApp(
           adapter,
@@ -41,6 +44,7 @@ describe('two instances (Express and Fastify) sharing one Redis', () => {
   afterAll(async () => {
     await Promise.all(instances.map((app) => app.close()));
     await Promise.all(clients.map((redis) => redis.quit()));
+    await server.stop();
   });
 
   function send(index: number, delivery: { body: string; headers: Record<string, string> }) {

@@ -115,7 +115,7 @@ describe.each(adapters)('de-duplication on %s', (adapter) => {
     const duplicate = await send(memory, delivery);
     expect(duplicate.status).toBe(409);
     expect(duplicate.headers['retry-after']).toBe('5');
-    expect(duplicate.body.error).toBe('delivery_in_progress');
+    expect(duplicate.body).toMatchObject({ error: 'Conflict', code: 'delivery_in_progress' });
     expect(duplicate.body.message).toContain('Retry it after 5 s');
     hold.open();
     expect((await first).status).toBe(200);
@@ -192,7 +192,10 @@ describe.each(adapters)('de-duplication on %s', (adapter) => {
     const duplicate = await send(keyed, enrolmentDelivery(id));
     expect(duplicate.status).toBe(503);
     expect(duplicate.headers['retry-after']).toBe('30');
-    expect(duplicate.body.error).toBe('delivery_in_progress');
+    expect(duplicate.body).toMatchObject({
+      error: 'Service Unavailable',
+      code: 'delivery_in_progress',
+    });
     hold.open();
     expect((await first).status).toBe(200);
     keyed.ledger.behaviour = () => undefined;
@@ -205,7 +208,10 @@ describe.each(adapters)('de-duplication on %s', (adapter) => {
     keyedStore.mode = 'ok';
     expect(refused.status).toBe(503);
     expect(refused.headers['retry-after']).toBe('30');
-    expect(refused.body.error).toBe('deduplication_unavailable');
+    expect(refused.body).toMatchObject({
+      error: 'Service Unavailable',
+      code: 'deduplication_unavailable',
+    });
     expect(JSON.stringify(refused.body)).not.toContain('ECONNREFUSED');
     expect(keyed.ledger.attempts.get(id)).toBeUndefined();
     expect((await send(keyed, enrolmentDelivery(id))).body.listeners).toBe(1);

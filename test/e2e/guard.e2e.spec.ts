@@ -193,8 +193,9 @@ describe.each(adapters)('@FalkorWebhook() without FalkorWebhookModule on %s', (a
     const response = await refused(app, '/hooks/own', headers('whsec-WRONG'), 401);
     expect(response.body).toEqual({
       statusCode: 401,
-      error: 'signature_invalid',
       message: expect.stringContaining('Falkor-Webhook-Signature'),
+      error: 'Unauthorized',
+      code: 'signature_invalid',
     });
   });
 
@@ -233,7 +234,10 @@ describe.each(adapters)('@FalkorWebhook() without FalkorWebhookModule on %s', (a
 
   it('answers 500 naming the fix on a route with no secret and no module', async () => {
     const response = await refused(app, '/hooks/inherits', headers(MODULE_SECRET), 500);
-    expect(response.body).toMatchObject({ error: 'configuration_error' });
+    expect(response.body).toMatchObject({
+      error: 'Internal Server Error',
+      code: 'configuration_error',
+    });
     expect(response.body.message).toContain('@FalkorWebhook({ secret');
     expect(response.body.message).toContain('FalkorWebhookModule.forRoot');
   });

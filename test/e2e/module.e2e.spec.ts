@@ -1,23 +1,32 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import {
   type CanActivate,
+  Controller,
   type ExecutionContext,
+  HttpCode,
   Inject,
   Injectable,
   type INestApplication,
   Module,
+  Post,
   Scope,
   SetMetadata,
 } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_GUARD, NestFactory, Reflector, REQUEST } from '@nestjs/core';
 import { EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
 import { IsString } from 'class-validator';
 import request from 'supertest';
 import {
   FalkorConfigurationError,
+  FalkorDelivery,
   falkorEventName,
   type FalkorEventType,
   FalkorRewardsPayloadDto,
+  FalkorWebhook,
   FalkorWebhookModule,
   type FalkorWebhookEvent,
   type FalkorWebhookModuleOptions,
@@ -29,6 +38,7 @@ import {
   adapters,
   createApp,
   RecordingListener,
+  RecordingLogger,
   TEST_SECRET,
   webhookModule,
 } from '../support/apps.js';
@@ -348,7 +358,7 @@ describe.each(adapters)('FalkorWebhookModule on %s', (adapter) => {
     const body = JSON.stringify(falkorSamplePayload('enrolments', { type: 'certificates' }));
     const response = await sendSigned(app, body);
     expect(response.status).toBe(400);
-    expect(response.body.error).toBe('unknown_event_type');
+    expect(response.body).toMatchObject({ error: 'Bad Request', code: 'unknown_event_type' });
     expect(response.body.message).toContain('certificates');
   });
 
@@ -357,8 +367,146 @@ describe.each(adapters)('FalkorWebhookModule on %s', (adapter) => {
     const body = '{}';
     const response = await sendSigned(app, body);
     expect(response.status).toBe(400);
-    expect(response.body.error).toBe('payload_invalid');
+    expect(response.body).toMatchObject({ error: 'Bad Request', code: 'payload_invalid' });
     expect(response.body.message).toContain('the body needs a string "type" field');
+  });
+});
+
+const REWARDS_SECRET = 'whsec-REWARDS-5e6f';
+
+@Controller('own')
+class InheritingController {
+  @Post()
+  @HttpCode(200)
+  @FalkorWebhook()
+  receive(@FalkorDelivery('secretIndex') secretIndex: number) {
+    return { secretIndex };
+  }
+}
+
+@Module({ controllers: [InheritingController] })
+class InheritingModule {}
+
+describe.each(adapters)('FalkorWebhookModule.register() on %s', (adapter) => {
+  it('adds an endpoint beside forRoot, each path verifying with its own secret only', async () => {
+    const logger = new RecordingLogger();
+    const app = await start(
+      adapter,
+      [
+        webhookModule(),
+        FalkorWebhookModule.register({
+          path: 'webhooks/falkor/rewards',
+          secret: REWARDS_SECRET,
+          unknownEvents: 'reject',
+        }),
+      ],
+      { providers: [RecordingListener], logger },
+    );
+    expect((await send(app, '/webhooks/falkor', 'enrolments')).status).toBe(200);
+    expect((await send(app, '/webhooks/falkor', 'enrolments', REWARDS_SECRET)).status).toBe(401);
+    expect((await send(app, '/webhooks/falkor/rewards', 'rewards', REWARDS_SECRET)).status).toBe(
+      200,
+    );
+    expect((await send(app, '/webhooks/falkor/rewards', 'rewards')).status).toBe(401);
+    expect(app.get(RecordingListener).received.map((e) => e.type)).toEqual([
+      'enrolments',
+      'rewards',
+    ]);
+    // Each import keeps its own options: only the registered endpoint rejects unknown types.
+    const certificates = JSON.stringify({ type: 'certificates' });
+    const post = (path: string, secret: string) =>
+      request(app.getHttpServer())
+        .post(path)
+        .set({
+          'Content-Type': 'application/json',
+          'Falkor-Webhook-Signature': signFalkorPayload(certificates, secret),
+        })
+        .send(certificates);
+    expect((await post('/webhooks/falkor', TEST_SECRET)).status).toBe(200);
+    expect((await post('/webhooks/falkor/rewards', REWARDS_SECRET)).body).toMatchObject({
+      statusCode: 400,
+      error: 'Bad Request',
+      code: 'unknown_event_type',
+    });
+    expect(logger.at('warn').filter((line) => line.includes('imported'))).toEqual([]);
+  });
+
+  it('takes its options from ConfigService with registerAsync, after .env is loaded', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'falkor-register-'));
+    try {
+      const envFilePath = join(dir, '.env');
+      await writeFile(envFilePath, `REWARDS_WEBHOOK_SECRET=${REWARDS_SECRET}\n`);
+      const app = await start(
+        adapter,
+        [
+          await ConfigModule.forRoot({ envFilePath }),
+          webhookModule(),
+          FalkorWebhookModule.registerAsync({
+            path: 'webhooks/falkor/rewards',
+            imports: [ConfigModule],
+            inject: [ConfigService],
+            useFactory: (config: ConfigService): FalkorWebhookModuleOptions => ({
+              secret: config.getOrThrow<string>('REWARDS_WEBHOOK_SECRET'),
+            }),
+          }),
+        ],
+        { providers: [RecordingListener] },
+      );
+      const rewards = '/webhooks/falkor/rewards';
+      expect((await send(app, rewards, 'rewards', REWARDS_SECRET)).status).toBe(200);
+      expect((await send(app, rewards, 'rewards')).status).toBe(401);
+      expect((await send(app, '/webhooks/falkor', 'rewards')).status).toBe(200);
+      expect((await send(app, '/webhooks/falkor', 'rewards', REWARDS_SECRET)).status).toBe(401);
+      expect(app.get(RecordingListener).received).toHaveLength(2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("gives @FalkorWebhook() routes forRoot's settings, never a registered endpoint's", async () => {
+    const app = await start(adapter, [
+      webhookModule(),
+      FalkorWebhookModule.register({ path: 'webhooks/falkor/rewards', secret: REWARDS_SECRET }),
+      InheritingModule,
+    ]);
+    const delivery = (secret: string) => createFalkorDelivery('rewards', { secret });
+    const post = (secret: string) =>
+      request(app.getHttpServer())
+        .post('/own')
+        .set(delivery(secret).headers)
+        .send(delivery(secret).body);
+    expect((await post(TEST_SECRET)).body).toEqual({ secretIndex: 0 });
+    expect((await post(REWARDS_SECRET)).status).toBe(401);
+  });
+
+  it('warns once when forRoot is imported twice, naming register()', async () => {
+    const logger = new RecordingLogger();
+    await start(
+      adapter,
+      [
+        FalkorWebhookModule.forRoot({ secret: TEST_SECRET, path: 'one' }),
+        FalkorWebhookModule.forRoot({ secret: REWARDS_SECRET, path: 'two' }),
+      ],
+      { logger },
+    );
+    const warnings = logger.at('warn').filter((line) => line.includes('forRoot() is imported'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('imported 2 times');
+    expect(warnings[0]).toContain('FalkorWebhookModule.register({ path, secret })');
+  });
+
+  it('fails to start when a registered endpoint has no secret, naming the option', async () => {
+    @Module({
+      imports: [
+        EventEmitterModule.forRoot(),
+        webhookModule(),
+        FalkorWebhookModule.register({ path: 'webhooks/falkor/rewards', secret: '' }),
+      ],
+    })
+    class BadEndpointModule {}
+    await expect(
+      NestFactory.create(BadEndpointModule, { logger: false, abortOnError: false }),
+    ).rejects.toThrow('FalkorWebhookModule: the "secret" option is missing or empty');
   });
 });
 

@@ -60,7 +60,10 @@ describe.each(adapters)('raw body availability on %s', (adapter) => {
     const { app, recorder, logger } = await start(adapter, { rawBody: false });
     const response = await postRaw(app, PATH, delivery.body, delivery.headers);
     expect(response.status).toBe(500);
-    expect(response.body).toMatchObject({ error: 'configuration_error' });
+    expect(response.body).toMatchObject({
+      error: 'Internal Server Error',
+      code: 'configuration_error',
+    });
     expect(response.body.message).toContain('rawBody: true');
     expect(recorder.received).toHaveLength(0);
     expect(logger.at('error').join('\n')).toContain('rawBody: true');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { FalkorWebhookService } from '../../src/index.js';
+import { FalkorWebhookReceiver } from '../../src/nest/http/falkor-webhook.receiver.js';
 import {
   EnrolmentLedger,
   enrolmentDelivery,
@@ -13,7 +13,7 @@ import { adapters, createApp, webhookModule } from '../support/apps.js';
 
 /** Resolves when the app starts shutting down (its first shutdown hook). */
 function whenClosing(app: INestApplication): Promise<void> {
-  const service = app.get(FalkorWebhookService, { strict: false });
+  const service = app.get(FalkorWebhookReceiver, { strict: false });
   const onModuleDestroy = service.onModuleDestroy.bind(service);
   return new Promise((resolve) => {
     service.onModuleDestroy = () => {
@@ -51,7 +51,7 @@ describe.each(adapters)('graceful shutdown on %s', (adapter) => {
     expect(ledger.processed.get(inFlight)).toBe(1);
     expect(refused.status).toBe(503);
     expect(refused.retryAfter).toBe('5');
-    expect(refused.body.error).toBe('shutting_down');
+    expect(refused.body).toMatchObject({ error: 'Service Unavailable', code: 'shutting_down' });
     expect(ledger.attempts.get(late)).toBeUndefined();
   });
 

@@ -40,7 +40,7 @@ describe.each(adapters)('the signature header on %s', (adapter) => {
     const before = recorder.received.length;
     const response = await post(headers);
     expect(response.status).toBe(401);
-    expect(response.body.error).toBe('signature_invalid');
+    expect(response.body).toMatchObject({ error: 'Unauthorized', code: 'signature_invalid' });
     expect(JSON.stringify(response.body)).not.toContain(HEX);
     expect(JSON.stringify(response.body)).not.toContain(TEST_SECRET);
     expect(recorder.received).toHaveLength(before);
@@ -102,7 +102,10 @@ describe.each(adapters)('the signature header on %s', (adapter) => {
       ]),
     ]);
     expect(response.status).toBe(401);
-    expect(JSON.parse(response.body)).toMatchObject({ error: 'signature_invalid' });
+    expect(JSON.parse(response.body)).toMatchObject({
+      error: 'Unauthorized',
+      code: 'signature_invalid',
+    });
     expect(recorder.received).toHaveLength(before);
     expect(createHmac).not.toHaveBeenCalled();
   });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { FalkorValidationError } from '../../src/index.js';
+import { FalkorValidationError, validateFalkorPayload } from '../../src/index.js';
 import { FalkorValueDrift } from '../../src/events/drift.reporter.js';
 import { falkorCount } from '../../src/events/documented.values.js';
-import { checkFalkorPayload } from '../../src/events/event-validator.js';
 import { FALKOR_EVENT_CATALOG } from '../../src/events/event-catalog.js';
 import { findUndocumentedFalkorValues } from '../../src/events/value.drift.js';
 import {
@@ -12,7 +11,7 @@ import {
 } from '../../src/testing/index.js';
 
 async function validated(type: string, body: Record<string, unknown>): Promise<object> {
-  return checkFalkorPayload(FALKOR_EVENT_CATALOG[type], type, body);
+  return validateFalkorPayload(FALKOR_EVENT_CATALOG[type], type, body);
 }
 
 const enrolments = (...records: Record<string, unknown>[]) =>

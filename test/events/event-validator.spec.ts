@@ -8,7 +8,6 @@ import {
   FalkorValidationError,
   validateFalkorPayload,
 } from '../../src/index.js';
-import { checkFalkorPayload } from '../../src/events/event-validator.js';
 import { FALKOR_PLAN_DECLINED, falkorPayloadPlan } from '../../src/events/payload.plan.js';
 import {
   FALKOR_SAMPLE_PAYLOADS,
@@ -227,7 +226,7 @@ describe('the compiled plan', () => {
     const body = withValue(FALKOR_SAMPLE_PAYLOADS.enrolments, 'data.pathway.ID', undefined);
     expect(plan(body)).toBe(FALKOR_PLAN_DECLINED);
     await expect(
-      checkFalkorPayload(FalkorEnrolmentsPayloadDto, 'enrolments', body),
+      validateFalkorPayload(FalkorEnrolmentsPayloadDto, 'enrolments', body),
     ).rejects.toBeInstanceOf(FalkorValidationError);
   });
 
@@ -243,11 +242,11 @@ describe('the compiled plan', () => {
     }
     expect(falkorPayloadPlan(StricterEnrolments)).toBeUndefined();
     const body = structuredClone(FALKOR_SAMPLE_PAYLOADS.enrolments) as Record<string, unknown>;
-    await expect(checkFalkorPayload(StricterEnrolments, 'enrolments', body)).rejects.toBeInstanceOf(
-      FalkorValidationError,
-    );
     await expect(
-      checkFalkorPayload(StricterEnrolments, 'enrolments', { ...body, source: 'lms' }),
+      validateFalkorPayload(StricterEnrolments, 'enrolments', body),
+    ).rejects.toBeInstanceOf(FalkorValidationError);
+    await expect(
+      validateFalkorPayload(StricterEnrolments, 'enrolments', { ...body, source: 'lms' }),
     ).resolves.toBeInstanceOf(StricterEnrolments);
   });
 

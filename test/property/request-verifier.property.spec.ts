@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { FalkorWebhookError, signFalkorPayload } from '../../src/index.js';
 import { verifyFalkorRequest } from '../../src/core/verification/request-verifier.js';
-import { prepareFalkorSignatureHeaders } from '../../src/core/verification/verification.settings.js';
+import { prepareFalkorSignatureHeaders } from '../../src/nest/falkor-webhook.settings.js';
 import { bodyBytes, CORE_RUNS, headerValue } from './arbitraries.js';
 
 const SECRET = 'whsec-property';

@@ -4,6 +4,7 @@ import {
   DEFAULT_FALKOR_DEDUPLICATION_MAX_ENTRIES,
   MemoryFalkorDeduplicationStore,
 } from '../../src/index.js';
+import { FalkorDeduplicationStoreFullError } from '../../src/store/memory-deduplication.store.js';
 import { describeStoreContract } from '../support/store.contract.js';
 
 const shared = new MemoryFalkorDeduplicationStore();
@@ -79,7 +80,10 @@ describe('MemoryFalkorDeduplicationStore', () => {
             if (operation === 'tick') {
               clock.now += ms;
             } else if (operation === 'reserve') {
-              await store.reserve(String(key), 't', ms + 1);
+              await store.reserve(String(key), 't', ms + 1).catch((error: unknown) => {
+                // A store full of reservations in flight refuses; nothing else may throw.
+                expect(error).toBeInstanceOf(FalkorDeduplicationStoreFullError);
+              });
             } else if (operation === 'complete') {
               await store.complete(String(key), 't', ms + 1);
             } else {
@@ -96,5 +100,115 @@ describe('MemoryFalkorDeduplicationStore', () => {
     expect(DEFAULT_FALKOR_DEDUPLICATION_MAX_ENTRIES).toBe(100_000);
     expect(() => new MemoryFalkorDeduplicationStore({ maxEntries: 0 })).toThrow('maxEntries');
     expect(() => new MemoryFalkorDeduplicationStore({ maxEntries: 1.5 })).toThrow('maxEntries');
+  });
+
+  describe('when full', () => {
+    it('forgets the record completed longest ago, never a reservation in flight', async () => {
+      const { store } = clocked(3);
+      await store.reserve('running', 'r', 60_000);
+      for (const key of ['done-1', 'done-2']) {
+        await store.reserve(key, key, 60_000);
+        await store.complete(key, key, 60_000);
+      }
+      expect(await store.reserve('new', 'n', 60_000)).toBe('reserved');
+      expect(store.size).toBe(3);
+      // The oldest record of all is the running one: it stays held, done-1 went.
+      expect(await store.reserve('running', 'copy', 60_000)).toBe('in_flight');
+      expect(await store.reserve('done-2', 'again', 60_000)).toBe('completed');
+      expect(await store.complete('running', 'r', 60_000)).toBe(true);
+    });
+
+    it('forgets by completion, not by reservation: a long run completed last stays longest', async () => {
+      const { store } = clocked(2);
+      await store.reserve('long', 'l', 60_000);
+      await store.reserve('short', 's', 60_000);
+      await store.complete('short', 's', 60_000);
+      await store.complete('long', 'l', 60_000);
+      await store.reserve('next', 'n', 60_000);
+      expect(await store.reserve('long', 'again', 60_000)).toBe('completed');
+      expect(await store.reserve('short', 'again', 60_000)).not.toBe('completed');
+    });
+
+    it('refuses a new reservation with an error naming the cause when all are in flight', async () => {
+      const { store } = clocked(2);
+      await store.reserve('a', 'a', 60_000);
+      await store.reserve('b', 'b', 60_000);
+      const refused = store.reserve('c', 'c', 60_000);
+      await expect(refused).rejects.toBeInstanceOf(FalkorDeduplicationStoreFullError);
+      await expect(store.reserve('c', 'c', 60_000)).rejects.toThrow(
+        /full of deliveries in flight: all 2 .*"maxEntries"/,
+      );
+      expect(store.size).toBe(2);
+      expect(await store.reserve('a', 'copy', 60_000)).toBe('in_flight');
+      expect(await store.reserve('b', 'copy', 60_000)).toBe('in_flight');
+      // Asking again for a key it holds is no new record, and still answered.
+      expect(await store.reserve('a', 'a', 60_000)).toBe('reserved');
+    });
+
+    it('takes new reservations again once one in flight completes, is released or expires', async () => {
+      const { clock, store } = clocked(2);
+      await store.reserve('a', 'a', 1_000);
+      await store.reserve('b', 'b', 60_000);
+      await store.complete('b', 'b', 60_000);
+      expect(await store.reserve('c', 'c', 60_000)).toBe('reserved');
+      await store.release('c', 'c');
+      expect(await store.reserve('d', 'd', 60_000)).toBe('reserved');
+      await expect(store.reserve('e', 'e', 60_000)).rejects.toBeInstanceOf(
+        FalkorDeduplicationStoreFullError,
+      );
+      clock.now += 1_000;
+      expect(await store.reserve('e', 'e', 60_000)).toBe('reserved');
+      expect(await store.reserve('d', 'copy', 60_000)).toBe('in_flight');
+    });
+
+    it('never forgets a reservation in flight before its TTL, under any sequence', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 6 }),
+          fc.array(
+            fc.record({
+              operation: fc.constantFrom('reserve', 'complete', 'release', 'tick'),
+              key: fc.integer({ min: 0, max: 12 }),
+              ms: fc.integer({ min: 0, max: 500 }),
+            }),
+            { maxLength: 150 },
+          ),
+          async (maxEntries, operations) => {
+            const { clock, store } = clocked(maxEntries);
+            // What the test holds in flight: key → [token, expiresAt].
+            const held = new Map<string, [string, number]>();
+            let attempt = 0;
+            for (const { operation, key, ms } of operations) {
+              const name = String(key);
+              if (operation === 'tick') {
+                clock.now += ms;
+                continue;
+              }
+              const token = held.get(name)?.[0] ?? `t${++attempt}`;
+              if (operation === 'reserve') {
+                const result = await store.reserve(name, token, 1_000).catch(() => 'full');
+                if (result === 'reserved' && !held.has(name)) {
+                  held.set(name, [token, clock.now + 1_000]);
+                }
+              } else if (operation === 'complete') {
+                await store.complete(name, token, 1_000);
+                held.delete(name);
+              } else {
+                await store.release(name, token);
+                held.delete(name);
+              }
+              for (const [heldKey, [heldToken, expiresAt]] of held) {
+                if (expiresAt <= clock.now) {
+                  held.delete(heldKey);
+                } else {
+                  expect(await store.reserve(heldKey, 'intruder', 1_000)).toBe('in_flight');
+                  expect(await store.reserve(heldKey, heldToken, 1_000)).toBe('reserved');
+                }
+              }
+            }
+          },
+        ),
+      );
+    });
   });
 });

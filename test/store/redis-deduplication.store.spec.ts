@@ -4,18 +4,25 @@ import {
   DEFAULT_FALKOR_DEDUPLICATION_KEY_PREFIX,
   RedisFalkorDeduplicationStore,
 } from '../../src/index.js';
+import { startTestRedis, type TestRedis } from '../support/redis.server.js';
 import { describeStoreContract, uniqueKey } from '../support/store.contract.js';
 
 const clients: Redis[] = [];
+let server: TestRedis;
 
 function client(): Redis {
-  const redis = new Redis(process.env.REDIS_URL as string);
+  const redis = new Redis(server.url);
   clients.push(redis);
   return redis;
 }
 
+beforeAll(async () => {
+  server = await startTestRedis();
+});
+
 afterAll(async () => {
   await Promise.all(clients.map((redis) => redis.quit()));
+  await server.stop();
 });
 
 describeStoreContract(
@@ -62,7 +69,7 @@ describe('RedisFalkorDeduplicationStore', () => {
   });
 
   it('passes Redis errors on, so that the module can answer 503', async () => {
-    const broken = new Redis(process.env.REDIS_URL as string, { lazyConnect: true });
+    const broken = new Redis(server.url, { lazyConnect: true });
     await broken.connect();
     await broken.quit();
     const store = new RedisFalkorDeduplicationStore(broken);

@@ -35,6 +35,8 @@ export interface CreateAppOptions {
   readonly globalPrefix?: string;
   readonly providers?: readonly Provider[];
   readonly bodyLimit?: number;
+  /** Where the app logs; default `false` (silent). */
+  readonly logger?: LoggerService | false;
 }
 
 /** The secret test apps use unless told otherwise. */
@@ -58,12 +60,12 @@ export async function createApp(
     adapter === 'express'
       ? await NestFactory.create(TestAppModule, new ExpressAdapter(), {
           rawBody: options.rawBody ?? true,
-          logger: false,
+          logger: options.logger ?? false,
         })
       : await NestFactory.create<NestFastifyApplication>(
           TestAppModule,
           new FastifyAdapter(options.bodyLimit ? { bodyLimit: options.bodyLimit } : undefined),
-          { rawBody: options.rawBody ?? true, logger: false },
+          { rawBody: options.rawBody ?? true, logger: options.logger ?? false },
         );
   if (options.globalPrefix) {
     app.setGlobalPrefix(options.globalPrefix);
@@ -72,40 +74,81 @@ export async function createApp(
   return app;
 }
 
+/** The Quick start's timeouts, in milliseconds: what the README's Fastify set-up passes. */
+export const QUICK_START_TIMEOUT_MS = 30_000;
+
+/** Timeouts of {@link createQuickStartApp}, in milliseconds. */
+export interface QuickStartTimeouts {
+  /**
+   * The longest a request may take to arrive, head and body. On Fastify its `requestTimeout`,
+   * default {@link QUICK_START_TIMEOUT_MS}; on Express Node's `server.requestTimeout`, default
+   * Node's own (300 s). Node's `headersTimeout` is lowered to it: Node swaps the two when
+   * `headersTimeout` (60 s by default) is the longer, so the body would get 60 s.
+   */
+  readonly requestTimeout?: number;
+  /** Fastify's `connectionTimeout` (the socket's idle timeout). Default {@link QUICK_START_TIMEOUT_MS}. */
+  readonly connectionTimeout?: number;
+  /**
+   * How often Node checks `requestTimeout` (its `connectionsCheckingInterval`, 30 s by default):
+   * a timeout is only noticed at the next check, so a test of a short one needs a short interval.
+   */
+  readonly checkingInterval?: number;
+}
+
 /**
  * Starts an app with the README's Quick start set-up on an adapter: on Express, the raw body
- * parser of `falkorBodyParserOptions()` on the webhook route; on Fastify, an 8 MiB body limit and
- * parsers keeping the raw body for JSON, forms, `text/plain` and any other content type (none
- * included).
+ * parser of `falkorBodyParserOptions()` on the webhook route; on Fastify, an 8 MiB body limit,
+ * 30 s connection and request timeouts (Fastify has none by default) and parsers keeping the raw
+ * body for JSON, forms, `text/plain` and any other content type (none included).
  */
 export async function createQuickStartApp(
   adapter: AdapterName,
   imports: (DynamicModule | Type<unknown>)[],
   providers: readonly Provider[] = [],
   logger: LoggerService | false = false,
+  timeouts: QuickStartTimeouts = {},
 ): Promise<INestApplication> {
   @Module({ imports: [EventEmitterModule.forRoot(), ...imports], providers: [...providers] })
   class QuickStartAppModule {}
 
+  let app: INestApplication;
+  let requestTimeout = timeouts.requestTimeout;
   if (adapter === 'express') {
-    const app = await NestFactory.create<NestExpressApplication>(QuickStartAppModule, {
+    const express = await NestFactory.create<NestExpressApplication>(QuickStartAppModule, {
       rawBody: true,
       logger,
     });
-    app.useBodyParser('raw', falkorBodyParserOptions());
-    await app.listen(0, '127.0.0.1');
-    return app;
+    express.useBodyParser('raw', falkorBodyParserOptions());
+    app = express;
+  } else {
+    requestTimeout ??= QUICK_START_TIMEOUT_MS;
+    const fastify = await NestFactory.create<NestFastifyApplication>(
+      QuickStartAppModule,
+      new FastifyAdapter({
+        bodyLimit: DEFAULT_FALKOR_MAX_BODY_BYTES,
+        connectionTimeout: timeouts.connectionTimeout ?? QUICK_START_TIMEOUT_MS,
+        requestTimeout,
+      }),
+      { rawBody: true, logger },
+    );
+    fastify.useBodyParser([
+      'application/json',
+      'application/x-www-form-urlencoded',
+      'text/plain',
+      '*',
+    ]);
+    app = fastify;
   }
-  const app = await NestFactory.create<NestFastifyApplication>(
-    QuickStartAppModule,
-    new FastifyAdapter({
-      bodyLimit: DEFAULT_FALKOR_MAX_BODY_BYTES,
-      connectionTimeout: 30_000,
-      requestTimeout: 30_000,
-    }),
-    { rawBody: true, logger },
-  );
-  app.useBodyParser(['application/json', 'application/x-www-form-urlencoded', 'text/plain', '*']);
+  // Node reads these at each check, and the check interval when the server starts listening.
+  const server = app.getHttpServer() as import('node:http').Server;
+  if (requestTimeout !== undefined) {
+    server.requestTimeout = requestTimeout;
+    server.headersTimeout = Math.min(server.headersTimeout, requestTimeout);
+  }
+  if (timeouts.checkingInterval !== undefined) {
+    // Not in @types/node's Server, though Node keeps it there (from createServer's options).
+    Object.assign(server, { connectionsCheckingInterval: timeouts.checkingInterval });
+  }
   await app.listen(0, '127.0.0.1');
   return app;
 }

@@ -4,11 +4,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-declare global {
-  /** The redis-server the Jest global setup started, for the global teardown. */
-  var falkorTestRedis: RedisServer | undefined;
-}
-
 /** Options of {@link RedisServer.start}. */
 export interface RedisServerOptions {
   /** Keep the data across a restart (append-only file, fsync on every write). Default `false`. */
@@ -142,17 +137,26 @@ export class RedisServer {
   }
 }
 
+/** The Redis one test file uses, from {@link startTestRedis}. */
+export interface TestRedis {
+  /** The URL to give ioredis. */
+  readonly url: string;
+  /** Stops and deletes the server if this file started one: call it once the file's clients quit. */
+  stop(): Promise<void>;
+}
+
 /**
- * The Jest global setup: gives the test run a Redis. It uses REDIS_URL when set (as `.ci/run`
- * does), and otherwise starts a throwaway redis-server on a free loopback port, without
- * persistence, which `redis.global-teardown.ts` stops. It lives in this file because Jest loads a
- * global setup outside its module system, where relative `.js` imports of TypeScript files fail.
+ * Gives one Redis suite its Redis, from its `beforeAll`: REDIS_URL when set (as `.ci/run` does),
+ * otherwise a throwaway redis-server on a free loopback port, without persistence, for this test
+ * file only. Only the suites that call it need a Redis, so `npx jest test/core` starts none.
+ *
+ * @throws Error naming the fix when REDIS_URL is unset and redis-server is not installed
  */
-export default async function startTestRedis(): Promise<void> {
-  if (process.env.REDIS_URL) {
-    return;
+export async function startTestRedis(): Promise<TestRedis> {
+  const url = process.env.REDIS_URL;
+  if (url) {
+    return { url, stop: async () => undefined };
   }
   const server = await RedisServer.start();
-  globalThis.falkorTestRedis = server;
-  process.env.REDIS_URL = server.url;
+  return { url: server.url, stop: () => server.dispose() };
 }

@@ -1,6 +1,6 @@
 /**
- * Types for the README's Vitest blocks. The README type-check compiles every TypeScript block, but
- * this repository does not install Vitest: these declarations give the part of `vitest`,
+ * Types for the Vitest blocks of docs/testing.md. The docs type-check compiles every TypeScript
+ * block, but this repository does not install Vitest: these declarations give the part of `vitest`,
  * `vitest/config` and `unplugin-swc` that the blocks use, with those packages' signatures. Vitest's
  * `describe`, `it`, `expect`, hooks and `vi.fn` follow Jest's API, so Jest's types stand in for them.
  * The blocks themselves were run with vitest 5 and unplugin-swc 2.
@@ -25,7 +25,7 @@ declare module 'vitest' {
 }
 
 declare module 'vitest/config' {
-  /** The part of Vitest's configuration the README uses. */
+  /** The part of Vitest's configuration the docs use. */
   export interface UserConfig {
     plugins?: unknown[];
     test?: {

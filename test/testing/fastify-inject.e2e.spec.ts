@@ -39,7 +39,10 @@ describe('a delivery sent with fastify.inject', () => {
       statusCode: 200,
       body: { received: true, type: 'rewards', listeners: 1 },
     });
-    expect(answers[1]).toMatchObject({ statusCode: 401, body: { error: 'signature_invalid' } });
+    expect(answers[1]).toMatchObject({
+      statusCode: 401,
+      body: { error: 'Unauthorized', code: 'signature_invalid' },
+    });
     expect(received).toEqual([accepted.body]);
   });
 });

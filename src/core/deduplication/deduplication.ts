@@ -19,8 +19,23 @@ export function falkorDeliveryKey(rawBody: Uint8Array): string {
   return createHash('sha256').update(rawBody).digest('hex');
 }
 
-/** What {@link FalkorDeduplicator.dispatchOnce} returns for a duplicate of a processed delivery. */
-export const FALKOR_DUPLICATE_DELIVERY: unique symbol = Symbol('falkor-webhook:duplicate-delivery');
+/**
+ * A delivery's place in the de-duplication record, passed down the pipeline from the reserve step
+ * to the settle step: `held` (this delivery runs and must settle), `duplicate` (already processed:
+ * nothing runs), `unchecked` (the store failed and `onStoreError` is `process`: it runs unrecorded).
+ */
+export type FalkorReservation =
+  | {
+      readonly state: 'held';
+      readonly key: string;
+      readonly token: string;
+      readonly expiresAt: number;
+    }
+  | { readonly state: 'duplicate' }
+  | { readonly state: 'unchecked' };
+
+const DUPLICATE: FalkorReservation = { state: 'duplicate' };
+const UNCHECKED: FalkorReservation = { state: 'unchecked' };
 
 /**
  * Where the de-duplicator reports store outages and lost records. Nest's `Logger` fits.
@@ -49,9 +64,9 @@ function reasonOf(error: unknown): string {
 }
 
 /**
- * Runs each delivery's dispatch at most once per key, with the store as the shared record: it
- * reserves the key before dispatch, marks it completed once every listener succeeded, and releases
- * it when one failed so that the platform's retry is processed. A duplicate of a completed delivery
+ * Lets each delivery run at most once per key, with the store as the shared record: the pipeline
+ * reserves the key before dispatch and settles it after, completed once every listener succeeded,
+ * released when one failed so that a redelivery is processed. A duplicate of a completed delivery
  * is not dispatched; one that arrives while the first is in flight is refused with a retryable
  * error. Store operations are bounded by `storeTimeoutMs`; an outcome the store could not record is
  * retried in the background until the store takes it.
@@ -83,36 +98,31 @@ export class FalkorDeduplicator {
   }
 
   /**
-   * Dispatches a verified, validated delivery unless its key was already processed.
+   * Reserves a verified, validated delivery's key before its listeners run.
    *
    * @param event - the delivery's event, given to the `key` function
    * @param rawBody - the exact body bytes, hashed by the default key
-   * @param dispatch - runs every listener; throws when one failed
-   * @returns what `dispatch` returned, or {@link FALKOR_DUPLICATE_DELIVERY}
+   * @returns the reservation to settle once the listeners ran, `duplicate` for a delivery already
+   *   processed, or `unchecked` when the store failed and `onStoreError` is `process`
    * @throws FalkorDeliveryInProgressError when the same key is in flight elsewhere;
-   *   FalkorDeduplicationStoreError when the store fails and `onStoreError` is `reject`;
-   *   whatever `dispatch` threw
+   *   FalkorDeduplicationStoreError when the store fails and `onStoreError` is `reject`
    */
-  async dispatchOnce<T>(
-    event: FalkorWebhookEvent,
-    rawBody: Buffer,
-    dispatch: () => Promise<T>,
-  ): Promise<T | typeof FALKOR_DUPLICATE_DELIVERY> {
+  async reserve(event: FalkorWebhookEvent, rawBody: Buffer): Promise<FalkorReservation> {
     const key = await this.keyOf(event, rawBody);
     const token = this.tokenPrefix + (++this.tokens).toString(36);
     const expiresAt = Date.now() + this.settings.inFlightTtlMs;
     let state: FalkorReservationResult;
     try {
-      state = await this.reserve(key, token, expiresAt);
+      state = await this.reserveKey(key, token, expiresAt);
     } catch (error) {
       this.storeFailed('reserve', error);
       if (this.settings.onStoreError === 'reject') {
         throw new FalkorDeduplicationStoreError(this.settings.retryAfterSeconds, error);
       }
-      return dispatch();
+      return UNCHECKED;
     }
     if (state === 'completed') {
-      return FALKOR_DUPLICATE_DELIVERY;
+      return DUPLICATE;
     }
     if (state === 'in_flight') {
       throw new FalkorDeliveryInProgressError(
@@ -120,15 +130,23 @@ export class FalkorDeduplicator {
         this.settings.retryAfterSeconds,
       );
     }
-    let result: T;
-    try {
-      result = await dispatch();
-    } catch (error) {
-      await this.record({ operation: 'release', key, token, expiresAt });
-      throw error;
+    return { state: 'held', key, token, expiresAt };
+  }
+
+  /**
+   * Records how a reserved delivery ended: completed when every listener succeeded, released
+   * otherwise so that a redelivery is processed. An outcome the store cannot take now is retried
+   * in the background.
+   *
+   * @param reservation - what {@link FalkorDeduplicator.reserve} gave
+   * @param succeeded - whether every listener succeeded
+   */
+  async settle(reservation: FalkorReservation, succeeded: boolean): Promise<void> {
+    if (reservation.state !== 'held') {
+      return;
     }
-    await this.record({ operation: 'complete', key, token, expiresAt });
-    return result;
+    const { key, token, expiresAt } = reservation;
+    await this.record({ operation: succeeded ? 'complete' : 'release', key, token, expiresAt });
   }
 
   /** Makes a last attempt at recording pending outcomes and stops retrying; for shutdown. */
@@ -164,7 +182,7 @@ export class FalkorDeduplicator {
     return key;
   }
 
-  private async reserve(
+  private async reserveKey(
     key: string,
     token: string,
     expiresAt: number,

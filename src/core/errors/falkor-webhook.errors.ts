@@ -1,4 +1,4 @@
-import { printableFalkorValue } from '../logging/printable.text.js';
+import { printableFalkorText, printableFalkorValue } from '../logging/printable.text.js';
 
 /**
  * Why a delivery was refused, as a stable machine-readable code.
@@ -104,7 +104,8 @@ export class FalkorValidationError extends FalkorWebhookError {
     super(
       400,
       'validation_failed',
-      `The "${eventType}" payload failed validation at ${issues.map((i) => i.property).join(', ')}.`,
+      `The ${printableFalkorValue(eventType)} payload failed validation at ` +
+        `${printableFalkorText(issues.map((i) => i.property).join(', '), 500)}.`,
     );
   }
 }
@@ -120,7 +121,7 @@ export class FalkorUnknownEventError extends FalkorWebhookError {
     super(
       400,
       'unknown_event_type',
-      `Unknown event type "${eventType}": add a DTO for it in the "events" option, or set ` +
+      `Unknown event type ${printableFalkorValue(eventType)}: add a DTO for it in the "events" option, or set ` +
         '"unknownEvents" to "acknowledge".',
     );
   }
@@ -166,9 +167,10 @@ export class FalkorUnsupportedMediaTypeError extends FalkorWebhookError {
 export class FalkorConfigurationError extends FalkorWebhookError {
   /**
    * @param message - what is misconfigured and how to fix it
+   * @param options - the underlying cause, if any
    */
-  constructor(message: string) {
-    super(500, 'configuration_error', message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(500, 'configuration_error', message, options);
   }
 }
 

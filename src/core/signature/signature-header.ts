@@ -27,6 +27,31 @@ export function parseFalkorSignatureHeader(value: unknown): Buffer | undefined {
   return Buffer.from(value.slice(FALKOR_SIGNATURE_PREFIX.length), 'hex');
 }
 
+/** A platform name as it prefixes its header: letters, digits and dashes, not starting with a dash. */
+const PLATFORM_NAME = '[A-Za-z0-9][A-Za-z0-9-]*';
+const PLATFORM_NAME_PATTERN = new RegExp(`^${PLATFORM_NAME}$`);
+const HEADER_LINE_PATTERN = new RegExp(`^${PLATFORM_NAME}-Webhook-Signature\\s*:\\s*`, 'i');
+
+/**
+ * Whether a name can prefix a signature header, as `Falkor`, `ByteKast` or `TrainiApp` do:
+ * letters, digits and dashes, not starting with a dash.
+ *
+ * @param name - the platform name
+ */
+export function isFalkorPlatformName(name: unknown): name is string {
+  return typeof name === 'string' && PLATFORM_NAME_PATTERN.test(name);
+}
+
+/**
+ * The signature value of a whole header line (`Falkor-Webhook-Signature: sha256=...`, any
+ * platform), or the value itself when it is not a header line.
+ *
+ * @param line - a header line or a header value
+ */
+export function falkorSignatureOfHeaderLine(line: string): string {
+  return line.trim().replace(HEADER_LINE_PATTERN, '');
+}
+
 /**
  * The signature header name of a platform: `Falkor` gives `Falkor-Webhook-Signature`, `ByteKast`
  * gives `ByteKast-Webhook-Signature`.

@@ -1,5 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { FalkorSignatureFailure } from '../errors/falkor-webhook.errors.js';
 import { FALKOR_SIGNATURE_PREFIX, parseFalkorSignatureHeader } from './signature-header.js';
+import { printableFalkorValue } from '../logging/printable.text.js';
 
 /**
  * A secret as configured: its value, or its value with an id to name it in logs and on events
@@ -27,7 +29,7 @@ export type FalkorSignatureCheck =
   | {
       readonly valid: false;
       /** `missing`: no header value; `malformed`: not `sha256=<64 hex>`; `mismatch`: no secret matches. */
-      readonly reason: 'missing' | 'malformed' | 'mismatch';
+      readonly reason: FalkorSignatureFailure;
     };
 
 function toBytes(body: string | Uint8Array): Uint8Array {
@@ -66,7 +68,8 @@ export function normalizeFalkorSecrets(secrets: FalkorSecrets): readonly FalkorS
     if (typeof secret.id !== 'string' || secret.id.length === 0 || ids.has(secret.id)) {
       throw new TypeError(
         `Webhook secret #${index} needs an id that is a non-empty string used by no other secret, ` +
-          `got ${JSON.stringify(secret.id)}.`,
+          // A resolver may build ids from the request's path, which a stranger chooses.
+          `got ${printableFalkorValue(secret.id)}.`,
       );
     }
     ids.add(secret.id);

@@ -6,10 +6,22 @@ import {
   FalkorUnsupportedMediaTypeError,
 } from '../errors/falkor-webhook.errors.js';
 import type { FalkorWebhookRequest } from './webhook.request.js';
+import { checkFalkorContentEncoding } from './content-encoding.js';
 import { isUnreadFalkorBody, readFalkorBody } from '../body/body.reader.js';
 import { parseFalkorSignatureHeader } from '../signature/signature-header.js';
 import { matchFalkorSecret, type FalkorSecret } from '../signature/signature.js';
-import type { FalkorSignatureHeader } from './verification.settings.js';
+
+/**
+ * One signature header that is read.
+ */
+export interface FalkorSignatureHeader {
+  /** The platform name, e.g. `ByteKast`. */
+  readonly platform: string;
+  /** The header name as documented, e.g. `ByteKast-Webhook-Signature`. */
+  readonly name: string;
+  /** The lower-case name Node uses as the key in `request.headers`. */
+  readonly key: string;
+}
 
 /**
  * What verification needs to know: the headers to read, the body limit and where the secrets come from.
@@ -92,29 +104,45 @@ function declaredLength(request: FalkorWebhookRequest): number {
   return header === undefined ? 0 : Number(header);
 }
 
+/**
+ * Whether the request has no body by HTTP/1.1's own rules: `Content-Length: 0`, or neither a
+ * Content-Length nor a Transfer-Encoding (RFC 9112, section 6.3), and no parser gave one (over
+ * HTTP/2 a body needs neither header). Fastify then gives no raw body at all, and that is an empty
+ * body, not a missing one.
+ */
+function hasNoBody(request: FalkorWebhookRequest): boolean {
+  const { 'content-length': length, 'transfer-encoding': transferEncoding } = request.headers;
+  return (
+    length === '0' ||
+    (length === undefined && transferEncoding === undefined && request.body == null)
+  );
+}
+
 const EMPTY_BODY = Buffer.alloc(0);
 
 /**
- * Checks a request in the order that spends the least on a bad one: content type (415), size
- * against the declared and the actual length (413), raw body availability (500, a configuration
- * error), signature header grammar (401), then HMAC over the exact bytes with each secret (401).
- * A body no parser took (Express leaves `text/plain` and a missing Content-Type to the route) is
- * read here, up to `maxBodyBytes`.
+ * Checks a request in the order that spends the least on a bad one: content type (415), content
+ * coding (415: the platform compresses nothing), size against the declared and the actual length
+ * (413), raw body availability (500, a configuration error), signature header grammar (401), then
+ * HMAC over the exact bytes with each secret (401). A body no parser took (Express leaves
+ * `text/plain` and a missing Content-Type to the route) is read here, up to `maxBodyBytes`; a
+ * request without any body (no Content-Length, no Transfer-Encoding) has an empty one.
  *
- * With static secrets everything happens at once; with a secret resolver the HMAC check waits for
- * its answer. Await the result either way: a refusal is thrown, or rejects the promise.
+ * With a secret resolver the HMAC check waits for its answer.
  *
- * @returns the verified request, or a promise of it when the secrets come from a resolver
- * @throws FalkorUnsupportedMediaTypeError, FalkorBodyTooLargeError, FalkorConfigurationError or FalkorSignatureError
+ * @returns the verified request
+ * @throws FalkorUnsupportedMediaTypeError, FalkorUnsupportedEncodingError, FalkorBodyTooLargeError,
+ *   FalkorConfigurationError or FalkorSignatureError
  */
-export function verifyFalkorRequest(
+export async function verifyFalkorRequest(
   request: FalkorWebhookRequest,
   settings: FalkorVerificationSettings,
-): FalkorVerifiedRequest | Promise<FalkorVerifiedRequest> {
+): Promise<FalkorVerifiedRequest> {
   const contentType = request.headers['content-type'];
   if (!isJsonContentType(contentType)) {
     throw new FalkorUnsupportedMediaTypeError(contentType);
   }
+  checkFalkorContentEncoding(request.headers);
   const rawBody = rawBodyOf(request);
   if (
     declaredLength(request) > settings.maxBodyBytes ||
@@ -130,7 +158,7 @@ export function verifyFalkorRequest(
       verifyBytes(request, bytes, settings),
     );
   }
-  if (request.headers['content-length'] === '0') {
+  if (hasNoBody(request)) {
     return verifyBytes(request, EMPTY_BODY, settings);
   }
   throw new FalkorConfigurationError(

@@ -1,3 +1,4 @@
+import { printableFalkorValue } from '../logging/printable.text.js';
 import type { FalkorVerifiedRequest } from './request-verifier.js';
 
 /**
@@ -12,7 +13,8 @@ function falkorSecretLabel(
 ): string {
   return verified.secretId === undefined
     ? `secret #${verified.secretIndex}`
-    : `secret #${verified.secretIndex} "${verified.secretId}"`;
+    : // A resolver may build ids from the request's path, which a stranger chooses.
+      `secret #${verified.secretIndex} ${printableFalkorValue(verified.secretId)}`;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { Controller, HttpCode, Post, Req, type Type, UseFilters } from '@nestjs/common';
 import { FalkorRetryAfterFilter } from './retry-after.filter.js';
 import type { FalkorWebhookRequest } from '../../core/verification/webhook.request.js';
-import { FalkorWebhookService, type FalkorWebhookReceipt } from './falkor-webhook.receiver.js';
+import type { FalkorWebhookReceipt } from './falkor-webhook.receipt.js';
+import { FalkorWebhookReceiver } from './falkor-webhook.receiver.js';
 
 /**
  * Creates the controller of one module import, at its own path and with its own decorators, so
@@ -17,7 +18,7 @@ export function createFalkorWebhookController(
   @Controller(path)
   @UseFilters(FalkorRetryAfterFilter)
   class FalkorWebhookController {
-    constructor(private readonly webhook: FalkorWebhookService) {}
+    constructor(private readonly webhook: FalkorWebhookReceiver) {}
 
     @Post()
     @HttpCode(200)

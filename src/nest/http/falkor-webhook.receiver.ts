@@ -8,71 +8,59 @@ import {
 } from '@nestjs/common';
 import { parseFalkorBody } from '../../core/body/body.js';
 import {
-  FALKOR_DUPLICATE_DELIVERY,
   FalkorDeduplicator,
+  type FalkorReservation,
 } from '../../core/deduplication/deduplication.js';
-import { FalkorInFlightDeliveries } from './in-flight-deliveries.js';
+import { FalkorShuttingDownError } from '../../core/errors/falkor-webhook.errors.js';
 import {
-  FalkorPayloadError,
-  FalkorShuttingDownError,
-  FalkorUnknownEventError,
-} from '../../core/errors/falkor-webhook.errors.js';
-import type { FalkorEventType } from '../../events/event-catalog.js';
-import { FalkorValueDrift } from '../../events/drift.reporter.js';
-import { checkFalkorPayload } from '../../events/event-validator.js';
-import type { FalkorWebhookEvent } from '../../events/falkor-webhook.event.js';
-import { FalkorEventDispatcher } from '../listeners/falkor-event.dispatcher.js';
-import { FALKOR_WEBHOOK_SETTINGS } from '../falkor-webhook.tokens.js';
-import type { FalkorWebhookRequest } from '../../core/verification/webhook.request.js';
-import type { FalkorWebhookSettings } from '../falkor-webhook.settings.js';
-import {
-  verifyFalkorRequest,
   type FalkorVerifiedRequest,
+  verifyFalkorRequest,
 } from '../../core/verification/request-verifier.js';
 import { falkorVerifiedMessage } from '../../core/verification/verification.messages.js';
-import { printableFalkorValue } from '../../core/logging/printable.text.js';
+import type { FalkorWebhookRequest } from '../../core/verification/webhook.request.js';
+import { FalkorDeliveryValidator } from '../../events/delivery.validator.js';
+import { falkorWebhookEvent } from '../../events/falkor-webhook.event.js';
+import type { FalkorWebhookSettings } from '../falkor-webhook.settings.js';
+import { FALKOR_WEBHOOK_SETTINGS } from '../falkor-webhook.tokens.js';
+import { FalkorEventDispatcher } from '../listeners/falkor-event.dispatcher.js';
+import { FalkorListenerRegistry } from '../listeners/falkor-listener.registry.js';
+import { falkorReceipt, type FalkorWebhookReceipt } from './falkor-webhook.receipt.js';
 import { falkorRefusal } from './falkor-webhook.refusal.js';
+import { FalkorInFlightDeliveries } from './in-flight-deliveries.js';
 
-/**
- * What the webhook route answers to an accepted delivery.
- */
-export interface FalkorWebhookReceipt {
-  /** Always `true`: the delivery was verified and processed. */
-  readonly received: true;
-  /** The delivery's event type. */
-  readonly type: string;
-  /** How many `@OnFalkorEvent` listeners ran (0 for an unknown or unobserved type). */
-  readonly listeners: number;
-  /** `true` when de-duplication recognised an already processed delivery: nothing ran. */
-  readonly duplicate?: true;
-}
-
-const MAX_REMEMBERED_TYPES = 1000;
 const SHUTDOWN_RETRY_AFTER_SECONDS = 5;
 
+/** A store that always lets a delivery run, for a module without `deduplication`. */
+const NOT_DEDUPLICATED = {
+  reserve: (): Promise<FalkorReservation> => Promise.resolve({ state: 'unchecked' }),
+  settle: (): Promise<void> => Promise.resolve(),
+  close: (): Promise<void> => Promise.resolve(),
+};
+
 /**
- * Processes one delivery from request to receipt: verification over the raw bytes, strict
- * parsing, event type resolution, DTO validation and dispatch to every listener.
+ * Receives one delivery from request to receipt, as the pipeline of one import of
+ * `FalkorWebhookModule`: admit → verify → decode → validate → reserve → dispatch → settle →
+ * answer. Each step is a call into its own room; none calls back up.
  */
 @Injectable()
-export class FalkorWebhookService
+export class FalkorWebhookReceiver
   implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown
 {
   private readonly logger = new Logger('FalkorWebhook');
-  private readonly reportedTypes = new Set<string>();
   private readonly inFlight = new FalkorInFlightDeliveries();
-  private readonly deduplicator: FalkorDeduplicator | undefined;
-  private readonly values: FalkorValueDrift;
+  private readonly validator: FalkorDeliveryValidator;
+  private readonly deduplicator: Pick<FalkorDeduplicator, 'reserve' | 'settle' | 'close'>;
 
   constructor(
     @Inject(FALKOR_WEBHOOK_SETTINGS) private readonly settings: FalkorWebhookSettings,
     private readonly dispatcher: FalkorEventDispatcher,
+    registry: FalkorListenerRegistry,
   ) {
-    this.deduplicator =
-      settings.deduplication && new FalkorDeduplicator(settings.deduplication, this.logger);
-    this.values = new FalkorValueDrift(settings.strictValues, (message) =>
-      this.logger.warn(message),
-    );
+    registry.knowTypes(settings.dtos.keys());
+    this.validator = new FalkorDeliveryValidator(settings, (message) => this.logger.warn(message));
+    this.deduplicator = settings.deduplication
+      ? new FalkorDeduplicator(settings.deduplication, this.logger)
+      : NOT_DEDUPLICATED;
   }
 
   /** Logs the configuration warnings found at start-up. */
@@ -88,12 +76,12 @@ export class FalkorWebhookService
   }
 
   /**
-   * Waits until every delivery already accepted has finished its listeners and got its answer,
-   * before the event emitter drops its listeners, then records pending de-duplication outcomes.
+   * Waits until every delivery already accepted has got its answer (each listener within
+   * `listenerTimeoutMs`), then records pending de-duplication outcomes.
    */
   async beforeApplicationShutdown(): Promise<void> {
     await this.inFlight.drain();
-    await this.deduplicator?.close();
+    await this.deduplicator.close();
   }
 
   /**
@@ -103,91 +91,62 @@ export class FalkorWebhookService
    * @throws HttpException with the status and message of the refusal
    */
   async receive(request: FalkorWebhookRequest): Promise<FalkorWebhookReceipt> {
-    if (!this.inFlight.enter()) {
-      throw falkorRefusal(new FalkorShuttingDownError(SHUTDOWN_RETRY_AFTER_SECONDS), this.logger);
-    }
     try {
-      const verified = await verifyFalkorRequest(request, this.settings);
-      if (Logger.isLevelEnabled('debug')) {
-        this.logger.debug(falkorVerifiedMessage(verified));
-      }
-      return await this.process(request, verified);
+      return await this.pipeline(request, () => verifyFalkorRequest(request, this.settings));
     } catch (error) {
       throw falkorRefusal(error, this.logger);
-    } finally {
-      this.inFlight.leave();
     }
   }
 
   /**
-   * Parses, validates and dispatches a request whose signature has verified.
+   * The pipeline without the signature check, for the test kit's `dispatchFalkorEvent` only: it
+   * is not public API. A refusal is thrown as the module's own error, not as an HTTP answer.
    *
-   * @throws FalkorWebhookError when the payload is refused or a listener fails
+   * @internal
    */
-  async process(
+  receiveUnsigned(
     request: FalkorWebhookRequest,
     verified: FalkorVerifiedRequest,
   ): Promise<FalkorWebhookReceipt> {
-    const receivedAt = new Date();
-    const body = parseFalkorBody(verified.rawBody);
-    const type = this.settings.resolveEventType(body, request);
-    if (typeof type !== 'string' || type.length === 0) {
-      throw new FalkorPayloadError(
-        'The payload names no event type: the body needs a string "type" field, as the ' +
-          'platform sends it (or adapt the "resolveEventType" option).',
-      );
-    }
-    const dto = this.settings.dtos.get(type);
-    if (!dto) {
-      if (this.settings.unknownEvents === 'reject') {
-        throw new FalkorUnknownEventError(type);
-      }
-      this.reportOnce(
-        type,
-        `Acknowledged a delivery of unknown event type ${printableFalkorValue(type)} without ` +
-          'dispatching it: add a DTO for it in the "events" option to receive it.',
-      );
-      return { received: true, type, listeners: 0 };
-    }
-    const payload = await checkFalkorPayload(dto, type, body, this.settings.validatorOptions);
-    this.values.check(type, payload);
-    const event = {
-      type: type as FalkorEventType,
-      payload,
-      receivedAt,
-      rawBody: verified.rawBody,
-      platform: verified.platform,
-      signatureHeader: verified.signatureHeader,
-      secretIndex: verified.secretIndex,
-      ...(verified.secretId === undefined ? {} : { secretId: verified.secretId }),
-      headers: request.headers,
-      params: (request.params ?? {}) as Record<string, string>,
-    } as FalkorWebhookEvent;
-    const listeners =
-      this.deduplicator === undefined
-        ? await this.dispatcher.dispatch(event, request)
-        : await this.deduplicator.dispatchOnce(event, verified.rawBody, () =>
-            this.dispatcher.dispatch(event, request),
-          );
-    if (listeners === FALKOR_DUPLICATE_DELIVERY) {
-      return { received: true, type, listeners: 0, duplicate: true };
-    }
-    if (listeners === 0) {
-      this.reportOnce(
-        type,
-        `No @OnFalkorEvent listener handles ${printableFalkorValue(type)}; its deliveries are ` +
-          'acknowledged.',
-      );
-    }
-    return { received: true, type, listeners };
+    return this.pipeline(request, () => verified);
   }
 
-  private reportOnce(type: string, message: string): void {
-    const key = printableFalkorValue(type);
-    if (this.reportedTypes.has(key) || this.reportedTypes.size >= MAX_REMEMBERED_TYPES) {
-      return;
+  /** The steps of one delivery, top to bottom; a refusal is thrown as the module's error. */
+  private async pipeline(
+    request: FalkorWebhookRequest,
+    verify: () => FalkorVerifiedRequest | Promise<FalkorVerifiedRequest>,
+  ): Promise<FalkorWebhookReceipt> {
+    if (!this.inFlight.enter()) {
+      throw new FalkorShuttingDownError(SHUTDOWN_RETRY_AFTER_SECONDS);
     }
-    this.reportedTypes.add(key);
-    this.logger.warn(message);
+    try {
+      const receivedAt = new Date();
+      const verified = await verify();
+      if (Logger.isLevelEnabled('debug')) {
+        this.logger.debug(falkorVerifiedMessage(verified));
+      }
+      const body = parseFalkorBody(verified.rawBody);
+      const { type, payload } = await this.validator.validate(body, request);
+      if (payload === undefined) {
+        return falkorReceipt(type, { listeners: 0, failures: [] });
+      }
+      const event = falkorWebhookEvent(type, payload, verified, request, receivedAt);
+      const reservation = await this.deduplicator.reserve(event, verified.rawBody);
+      if (reservation.state === 'duplicate') {
+        return falkorReceipt(type, 'duplicate');
+      }
+      const outcome = await this.dispatcher.dispatch(
+        event,
+        this.settings.listenerTimeoutMs,
+        request,
+      );
+      await this.deduplicator.settle(reservation, outcome.failures.length === 0);
+      if (outcome.listeners === 0) {
+        this.validator.unobserved(type);
+      }
+      return falkorReceipt(type, outcome);
+    } finally {
+      this.inFlight.leave();
+    }
   }
 }

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { HttpException, type Logger } from '@nestjs/common';
 import { FalkorRetryLaterException } from './retry-after.filter.js';
 import {
@@ -6,6 +7,8 @@ import {
   FalkorSignatureError,
   FalkorValidationError,
   FalkorWebhookError,
+  type FalkorValidationIssue,
+  type FalkorWebhookErrorCode,
 } from '../../core/errors/falkor-webhook.errors.js';
 
 const INTERNAL_ERROR_MESSAGE =
@@ -13,21 +16,71 @@ const INTERNAL_ERROR_MESSAGE =
   'deliver it again.';
 
 /**
- * The HTTP answer to a refused delivery: `{ statusCode, error, message }` (plus `errors` for a
- * validation failure) with the error's status, and `Retry-After` for a retryable refusal. It never
- * holds a secret or a signature.
+ * The reason phrase of each status a refusal answers with, as Nest's own exceptions give it in
+ * their `error` field.
+ */
+const REASON_PHRASES: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/**
+ * The JSON body of every refusal, in the shape of Nest's own HTTP exceptions (`statusCode`,
+ * `message`, `error`) plus the machine-readable `code`. It never holds a secret or a signature.
+ *
+ * @example
+ * ```json
+ * { "statusCode": 401, "message": "Webhook signature verification failed: ...", "error": "Unauthorized", "code": "signature_invalid" }
+ * ```
+ */
+export interface FalkorWebhookErrorBody {
+  /** The HTTP status, as in the response's status line. */
+  readonly statusCode: number;
+  /** What was wrong and what to send or set instead. */
+  readonly message: string | readonly string[];
+  /** The status's reason phrase: `Unauthorized`, `Bad Request`, `Payload Too Large`, ... */
+  readonly error: string;
+  /** Why the delivery was refused, stable for clients and logs: `signature_invalid`, ... */
+  readonly code: FalkorWebhookErrorCode | 'internal_error';
+  /** For `validation_failed` only: every failing property with its rules. */
+  readonly errors?: readonly FalkorValidationIssue[];
+}
+
+function errorBody(
+  status: number,
+  code: FalkorWebhookErrorBody['code'],
+  message: string,
+  errors?: readonly FalkorValidationIssue[],
+): FalkorWebhookErrorBody {
+  return {
+    statusCode: status,
+    message,
+    error: REASON_PHRASES[status] ?? STATUS_CODES[status] ?? 'Error',
+    code,
+    ...(errors === undefined ? {} : { errors }),
+  };
+}
+
+/**
+ * The HTTP answer to a refused delivery: a {@link FalkorWebhookErrorBody} with the error's status,
+ * and `Retry-After` for a retryable refusal.
  *
  * @param error - why the delivery was refused
  */
 export function falkorHttpException(error: FalkorWebhookError): HttpException {
-  const body = {
-    statusCode: error.status,
-    error: error.code,
-    message: error.message,
-    ...(error instanceof FalkorValidationError ? { errors: error.issues } : {}),
-  };
+  const body = errorBody(
+    error.status,
+    error.code,
+    error.message,
+    error instanceof FalkorValidationError ? error.issues : undefined,
+  );
   return error instanceof FalkorRetryableError
-    ? new FalkorRetryLaterException(body, error.status, error.retryAfterSeconds)
+    ? new FalkorRetryLaterException({ ...body }, error.status, error.retryAfterSeconds)
     : new HttpException(body, error.status);
 }
 
@@ -65,10 +118,7 @@ export function falkorRefusal(error: unknown, logger: Logger): HttpException {
       `Handling a delivery failed: ${(error as Error)?.message ?? String(error)}`,
       (error as Error)?.stack,
     );
-    return new HttpException(
-      { statusCode: 500, error: 'internal_error', message: INTERNAL_ERROR_MESSAGE },
-      500,
-    );
+    return new HttpException(errorBody(500, 'internal_error', INTERNAL_ERROR_MESSAGE), 500);
   }
   logRefusal(error, logger);
   return falkorHttpException(error);

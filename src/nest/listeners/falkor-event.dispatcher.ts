@@ -1,48 +1,61 @@
 import { Injectable } from '@nestjs/common';
-import { FalkorListenerError } from '../../core/errors/falkor-webhook.errors.js';
+import type { FalkorListenerFailure } from '../../core/errors/falkor-webhook.errors.js';
 import type { FalkorWebhookEvent } from '../../events/falkor-webhook.event.js';
 import {
   falkorEventName,
   FalkorListenerOutcome,
-  rememberFalkorRequest,
+  rememberFalkorDelivery,
 } from './falkor-listener.outcome.js';
 import { FalkorListenerRegistry } from './falkor-listener.registry.js';
 
 /**
- * Emits an event to its listeners through @nestjs/event-emitter and waits for all of them.
+ * How the dispatch step ended: how many `@OnFalkorEvent` listeners ran, and which failed.
+ */
+export interface FalkorDispatchOutcome {
+  /** How many `@OnFalkorEvent` listeners ran. */
+  readonly listeners: number;
+  /** The listeners that threw, rejected or did not settle in time (empty when all succeeded). */
+  readonly failures: readonly FalkorListenerFailure[];
+}
+
+/**
+ * The dispatch step: emits an event to its listeners through @nestjs/event-emitter and waits for
+ * all of them, each within `listenerTimeoutMs`.
  */
 @Injectable()
 export class FalkorEventDispatcher {
   constructor(private readonly registry: FalkorListenerRegistry) {}
 
   /**
-   * Runs every listener of the event's type, each once, and waits until all have finished.
+   * Runs every listener of the event's type, each once, and reports how they ended; it never
+   * throws for a listener's failure.
    *
    * @param event - the event to emit
+   * @param listenerTimeoutMs - how long each listener may take
    * @param request - the HTTP request it came with, for request-scoped listeners
-   * @returns how many `@OnFalkorEvent` listeners ran
-   * @throws FalkorListenerError when any listener threw or rejected (all of them still ran)
    */
-  async dispatch(event: FalkorWebhookEvent, request?: object): Promise<number> {
-    if (request !== undefined && this.registry.needsRequests) {
-      rememberFalkorRequest(event, request);
-    }
+  async dispatch(
+    event: FalkorWebhookEvent,
+    listenerTimeoutMs: number,
+    request?: object,
+  ): Promise<FalkorDispatchOutcome> {
+    rememberFalkorDelivery(event, {
+      listenerTimeoutMs,
+      ...(request !== undefined && this.registry.needsRequests ? { request } : {}),
+    });
     const results: unknown[] = await this.registry
       .requireEmitter()
       .emitAsync(falkorEventName(event.type), event);
     let listeners = 0;
-    let failures: { listener: string; error: unknown }[] | undefined;
+    const failures: FalkorListenerFailure[] = [];
     for (const result of results) {
       if (result instanceof FalkorListenerOutcome) {
         listeners++;
         if (result.failed) {
-          (failures ??= []).push({ listener: result.listener, error: result.error });
+          failures.push({ listener: result.listener, error: result.error });
         }
       }
     }
-    if (failures) {
-      throw new FalkorListenerError(event.type, failures);
-    }
-    return listeners;
+    return { listeners, failures };
   }
 }

@@ -1,16 +1,30 @@
-const requests = new WeakMap<object, object>();
-
 /**
- * Remembers the HTTP request an event came with, for request-scoped listeners, without adding
- * anything to the event object.
+ * What a listener wrapper needs to know about the delivery it runs for, kept beside the event
+ * rather than on it: the HTTP request (for request-scoped listeners) and how long a listener may
+ * take.
  */
-export function rememberFalkorRequest(event: object, request: object): void {
-  requests.set(event, request);
+export interface FalkorDeliveryContext {
+  /** The request the delivery came with, when a request-scoped listener needs it. */
+  readonly request?: object;
+  /** How long each listener may take before it counts as failed, in milliseconds. */
+  readonly listenerTimeoutMs: number;
 }
 
-/** The HTTP request an event came with, when it came through a route. */
-export function falkorRequestOf(event: object): object | undefined {
-  return requests.get(event);
+const contexts = new WeakMap<object, FalkorDeliveryContext>();
+
+/**
+ * Keeps a delivery's context for the listeners of its event, without adding anything to the event.
+ *
+ * @param event - the event about to be emitted
+ * @param context - its context
+ */
+export function rememberFalkorDelivery(event: object, context: FalkorDeliveryContext): void {
+  contexts.set(event, context);
+}
+
+/** The context of an event's delivery, when it was given one. */
+export function falkorDeliveryOf(event: object): FalkorDeliveryContext | undefined {
+  return contexts.get(event);
 }
 
 /**
@@ -19,7 +33,7 @@ export function falkorRequestOf(event: object): object | undefined {
 export class FalkorListenerOutcome {
   /**
    * @param listener - `ClassName.methodName` of the listener
-   * @param failed - whether it threw or rejected
+   * @param failed - whether it threw, rejected or did not settle in time
    * @param error - what it threw
    */
   constructor(
@@ -31,8 +45,8 @@ export class FalkorListenerOutcome {
 
 /**
  * The event-emitter name under which deliveries of an event type are emitted, e.g.
- * `falkor.enrolments`; use it with `@OnEvent()` to observe deliveries without taking part
- * in their acknowledgement.
+ * `falkor.enrolments`; use it with `@OnEvent()` to observe deliveries without taking part in
+ * their acknowledgement.
  *
  * @param type - the Falkor event type
  */

@@ -1,27 +1,24 @@
-import { Inject, Injectable, Logger, type OnModuleInit, Optional } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { ContextIdFactory, DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { FalkorConfigurationError } from '../../core/errors/falkor-webhook.errors.js';
 import type { FalkorWebhookEvent } from '../../events/falkor-webhook.event.js';
-import { FALKOR_WEBHOOK_SETTINGS } from '../falkor-webhook.tokens.js';
-import type { FalkorWebhookSettings } from '../falkor-webhook.settings.js';
+import {
+  falkorDeliveryOf,
+  falkorEventName,
+  FalkorListenerOutcome,
+} from './falkor-listener.outcome.js';
+import { FalkorListenerTimeoutError } from './listener-timeout.error.js';
 import {
   FALKOR_LISTENER_METADATA,
   type FalkorListenerMetadata,
 } from './on-falkor-event.decorator.js';
-import {
-  falkorRequestOf,
-  falkorEventName,
-  FalkorListenerOutcome,
-} from './falkor-listener.outcome.js';
 
 type Listener = (
   event: FalkorWebhookEvent,
 ) => FalkorListenerOutcome | Promise<FalkorListenerOutcome>;
-
-const registeredEmitters = new WeakSet<EventEmitter2>();
-const requestScopedEmitters = new WeakSet<EventEmitter2>();
+type Method = (event: FalkorWebhookEvent) => unknown;
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
@@ -31,11 +28,21 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
+/** Waits for a listener's promise, failing it once its delivery's `listenerTimeoutMs` passed. */
+function withinTime(name: string, result: PromiseLike<unknown>, timeoutMs: number) {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new FalkorListenerTimeoutError(name, timeoutMs)), timeoutMs);
+    timer.unref();
+  });
+  return Promise.race([Promise.resolve(result), timeout]).finally(() => clearTimeout(timer));
+}
+
 /**
  * Wraps a listener so that it reports how it ended instead of throwing: synchronously when it
- * returns synchronously (no promise is made for it), once settled when it returns a promise.
+ * returns synchronously (no promise is made for it), once settled (or timed out) otherwise.
  */
-function settling(name: string, run: (event: FalkorWebhookEvent) => unknown): Listener {
+function settling(name: string, run: Method): Listener {
   const succeeded = new FalkorListenerOutcome(name, false);
   const failed = (error: unknown) => new FalkorListenerOutcome(name, true, error);
   return (event) => {
@@ -45,37 +52,58 @@ function settling(name: string, run: (event: FalkorWebhookEvent) => unknown): Li
     } catch (error) {
       return failed(error);
     }
-    return isThenable(result) ? Promise.resolve(result).then(() => succeeded, failed) : succeeded;
+    if (!isThenable(result)) {
+      return succeeded;
+    }
+    const timeoutMs = falkorDeliveryOf(event)?.listenerTimeoutMs;
+    const settled =
+      timeoutMs === undefined ? Promise.resolve(result) : withinTime(name, result, timeoutMs);
+    return settled.then(() => succeeded, failed);
   };
 }
 
 /**
  * Finds every `@OnFalkorEvent` method of the application's providers and controllers once, at
  * start-up, and subscribes it to the event emitter with a wrapper that reports its outcome instead
- * of throwing, so that the module can answer 500 when any listener fails whatever the emitter's
- * `suppressErrors` setting. Request-scoped providers get a fresh instance per delivery.
+ * of throwing, so that the route can answer 5xx when any listener fails whatever the emitter's
+ * `suppressErrors` says. One instance serves the whole application (it belongs to a module every
+ * import of `FalkorWebhookModule` shares), so it keeps no state outside it. Request-scoped
+ * providers get a fresh instance per delivery, resolved in their own module.
  */
 @Injectable()
-export class FalkorListenerRegistry implements OnModuleInit {
+export class FalkorListenerRegistry implements OnApplicationBootstrap {
   private readonly logger = new Logger('FalkorWebhook');
+  private readonly knownTypes = new Set<string>();
+  private subscribed = false;
+  private requestScoped = false;
 
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
-    private readonly moduleRef: ModuleRef,
-    @Inject(FALKOR_WEBHOOK_SETTINGS) private readonly settings: FalkorWebhookSettings,
     @Optional() private readonly emitter?: EventEmitter2,
   ) {
     this.requireEmitter();
   }
 
-  /** Subscribes the listeners, once per event emitter. */
-  onModuleInit(): void {
-    const emitter = this.requireEmitter();
-    if (registeredEmitters.has(emitter)) {
+  /**
+   * Declares event types some import of the module has a DTO for; called by each receiver when
+   * it is created, before the listeners are subscribed.
+   *
+   * @param types - the types
+   */
+  knowTypes(types: Iterable<string>): void {
+    for (const type of types) {
+      this.knownTypes.add(type);
+    }
+  }
+
+  /** Subscribes the listeners, once, when every module is initialised. */
+  onApplicationBootstrap(): void {
+    if (this.subscribed) {
       return;
     }
-    registeredEmitters.add(emitter);
+    this.subscribed = true;
+    const emitter = this.requireEmitter();
     for (const wrapper of [...this.discovery.getProviders(), ...this.discovery.getControllers()]) {
       const { instance } = wrapper;
       if (!instance || typeof instance !== 'object' || wrapper.isAlias) {
@@ -90,7 +118,7 @@ export class FalkorListenerRegistry implements OnModuleInit {
 
   /** Whether a request-scoped listener is subscribed: deliveries then need their request. */
   get needsRequests(): boolean {
-    return this.emitter !== undefined && requestScopedEmitters.has(this.emitter);
+    return this.requestScoped;
   }
 
   /** The emitter listeners are subscribed to. */
@@ -105,7 +133,7 @@ export class FalkorListenerRegistry implements OnModuleInit {
   }
 
   private subscribe(emitter: EventEmitter2, wrapper: InstanceWrapper, key: string): void {
-    const instance = wrapper.instance as Record<string, (event: FalkorWebhookEvent) => unknown>;
+    const instance = wrapper.instance as Record<string, Method>;
     const subscriptions: readonly FalkorListenerMetadata[] | undefined = Reflect.getMetadata(
       FALKOR_LISTENER_METADATA,
       instance[key],
@@ -118,12 +146,11 @@ export class FalkorListenerRegistry implements OnModuleInit {
       this.requireDto(name, type);
     }
     const isStatic = wrapper.isDependencyTreeStatic();
-    if (!isStatic) {
-      requestScopedEmitters.add(emitter);
-    }
-    const listener = isStatic
-      ? this.staticListener(name, instance, key)
-      : this.contextualListener(name, wrapper, key);
+    this.requestScoped ||= !isStatic;
+    const listener = settling(
+      name,
+      isStatic ? (event) => instance[key](event) : this.perRequest(wrapper, key),
+    );
     for (const { types, options } of subscriptions) {
       for (const type of types) {
         if (options.prependListener) {
@@ -138,33 +165,31 @@ export class FalkorListenerRegistry implements OnModuleInit {
 
   /** A listener of a type without a DTO would never run: that is a start-up error. */
   private requireDto(listener: string, type: string): void {
-    if (this.settings.dtos.has(type)) {
+    if (this.knownTypes.has(type)) {
       return;
     }
     throw new FalkorConfigurationError(
       `@OnFalkorEvent(${JSON.stringify(type)}) on ${listener}: no DTO handles ${JSON.stringify(type)}, ` +
-        `so no delivery would ever reach it. Listen to one of ${[...this.settings.dtos.keys()].join(', ')}, ` +
+        `so no delivery would ever reach it. Listen to one of ${[...this.knownTypes].join(', ')}, ` +
         `or add its DTO: FalkorWebhookModule.forRoot({ events: { ${JSON.stringify(type)}: YourPayloadDto } }) ` +
         "and declare it in FalkorEventMap (declare module 'nestjs-falkor-webhook').",
     );
   }
 
-  private staticListener(
-    name: string,
-    instance: Record<string, (event: FalkorWebhookEvent) => unknown>,
-    key: string,
-  ): Listener {
-    return settling(name, (event) => instance[key](event));
-  }
-
-  private contextualListener(name: string, wrapper: InstanceWrapper, key: string): Listener {
-    return settling(name, async (event) => {
-      const request = falkorRequestOf(event) as object;
+  /** Runs a request-scoped listener on the instance of the delivery's request, from its own module. */
+  private perRequest(wrapper: InstanceWrapper, key: string): Method {
+    const moduleRef = wrapper.host?.providers.get(ModuleRef)?.instance as ModuleRef | undefined;
+    if (!moduleRef) {
+      throw new FalkorConfigurationError(
+        `FalkorWebhookModule cannot find the module of the request-scoped listener ${wrapper.name}.${key}.`,
+      );
+    }
+    return async (event) => {
+      const request = falkorDeliveryOf(event)?.request ?? {};
       const contextId = ContextIdFactory.getByRequest(request);
-      this.moduleRef.registerRequestByContextId(request, contextId);
-      const instance: Record<string, (event: FalkorWebhookEvent) => unknown> =
-        await this.moduleRef.resolve(wrapper.token, contextId, { strict: false });
+      moduleRef.registerRequestByContextId(request, contextId);
+      const instance: Record<string, Method> = await moduleRef.resolve(wrapper.token, contextId);
       return instance[key](event);
-    });
+    };
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { FalkorPayloadError, parseFalkorBody } from '../../../src/index.js';
+import { FALKOR_MAX_JSON_DEPTH } from '../../../src/core/body/body.js';
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
@@ -83,5 +84,63 @@ describe('parseFalkorBody', () => {
 
   it('keeps a constructor key that holds no prototype', () => {
     expect(parseFalkorBody(bytes('{"constructor":"Ada"}'))).toEqual({ constructor: 'Ada' });
+  });
+
+  it("quotes the JSON parser's message with its control characters escaped", () => {
+    // V8 quotes the text around the error: here a NEL and a CSI a log would otherwise carry raw.
+    const parse = () => parseFalkorBody(bytes('{"a":\u0085\u009b}'));
+    expect(parse).toThrow('\\u0085\\u009b');
+    expect(parse).not.toThrow(/[\u0085\u009b]/);
+  });
+});
+
+describe('parseFalkorBody: nesting', () => {
+  type Kind = 'object' | 'array' | 'mixed';
+
+  /** A body whose `deep` field makes it `levels` levels deep in all (the body is level 1). */
+  function nestedBody(levels: number, kind: Kind): Buffer {
+    const inner = levels - 1;
+    const arrayAt = (i: number) => kind === 'array' || (kind === 'mixed' && i % 2 === 1);
+    const open = Array.from({ length: inner }, (_, i) => (arrayAt(i) ? '[' : '{"a":'));
+    const close = Array.from({ length: inner }, (_, i) => (arrayAt(inner - 1 - i) ? ']' : '}'));
+    return bytes(`{"type":"x","deep":${open.join('')}1${close.join('')}}`);
+  }
+
+  it('documents a depth of 64 levels', () => {
+    expect(FALKOR_MAX_JSON_DEPTH).toBe(64);
+  });
+
+  it.each(['object', 'array', 'mixed'] as const)(
+    'accepts %s nesting exactly FALKOR_MAX_JSON_DEPTH levels deep',
+    (kind) => {
+      expect(parseFalkorBody(nestedBody(FALKOR_MAX_JSON_DEPTH, kind))).toHaveProperty('deep');
+    },
+  );
+
+  it.each(['object', 'array', 'mixed'] as const)(
+    'refuses %s nesting one level deeper with a payload error naming the limit',
+    (kind) => {
+      const parse = () => parseFalkorBody(nestedBody(FALKOR_MAX_JSON_DEPTH + 1, kind));
+      expect(parse).toThrow(FalkorPayloadError);
+      expect(parse).toThrow(`more than ${FALKOR_MAX_JSON_DEPTH} levels deep`);
+    },
+  );
+
+  it.each([10_000, 200_000])('refuses %i levels without overflowing the stack', (levels) => {
+    const parse = () => parseFalkorBody(nestedBody(levels, 'array'));
+    expect(parse).toThrow(FalkorPayloadError);
+    expect(parse).toThrow('levels deep');
+  });
+
+  it('refuses one deep branch among many shallow ones, first or last', () => {
+    const shallow = Array.from({ length: 1_000 }, (_, i) => `"k${i}":{"a":[1,2,{"b":3}]}`);
+    const deep = `"deep":${'['.repeat(FALKOR_MAX_JSON_DEPTH)}${']'.repeat(FALKOR_MAX_JSON_DEPTH)}`;
+    for (const fields of [
+      [deep, ...shallow],
+      [...shallow, deep],
+    ]) {
+      expect(() => parseFalkorBody(bytes(`{${fields.join(',')}}`))).toThrow('levels deep');
+    }
+    expect(parseFalkorBody(bytes(`{${shallow.join(',')}}`))).toHaveProperty('k999');
   });
 });

@@ -9,11 +9,8 @@ import {
   type FalkorWebhookEvent,
   falkorDeliveryKey,
 } from '../../../src/index.js';
-import {
-  FALKOR_DUPLICATE_DELIVERY,
-  FalkorDeduplicator,
-} from '../../../src/core/deduplication/deduplication.js';
-import { prepareFalkorDeduplication } from '../../../src/core/deduplication/deduplication.options.js';
+import { FalkorDeduplicator } from '../../../src/core/deduplication/deduplication.js';
+import { prepareFalkorDeduplication } from '../../../src/nest/falkor-webhook.settings.js';
 import { falkorSamplePayload } from '../../../src/testing/index.js';
 import { ControlledStore } from '../../support/controlled.store.js';
 
@@ -40,6 +37,30 @@ const event = {
   type: 'enrolments',
   payload: JSON.parse(body.toString()),
 } as unknown as FalkorWebhookEvent;
+
+const FALKOR_DUPLICATE_DELIVERY = Symbol('duplicate');
+
+/** Reserves, runs and settles as the receiver's pipeline does, between its reserve and settle steps. */
+async function runOnce<T>(
+  subject: FalkorDeduplicator,
+  event: FalkorWebhookEvent,
+  rawBody: Buffer,
+  run: () => Promise<T>,
+): Promise<T | typeof FALKOR_DUPLICATE_DELIVERY> {
+  const reservation = await subject.reserve(event, rawBody);
+  if (reservation.state === 'duplicate') {
+    return FALKOR_DUPLICATE_DELIVERY;
+  }
+  let result: T;
+  try {
+    result = await run();
+  } catch (error) {
+    await subject.settle(reservation, false);
+    throw error;
+  }
+  await subject.settle(reservation, true);
+  return result;
+}
 
 function counter() {
   let runs = 0;
@@ -72,8 +93,8 @@ describe('FalkorDeduplicator', () => {
   it('dispatches a delivery once, and recognises its duplicate without dispatching', async () => {
     const { subject, store } = deduplicator();
     const dispatch = counter();
-    expect(await subject.dispatchOnce(event, body, dispatch.ok)).toBe(1);
-    expect(await subject.dispatchOnce(event, body, dispatch.ok)).toBe(FALKOR_DUPLICATE_DELIVERY);
+    expect(await runOnce(subject, event, body, dispatch.ok)).toBe(1);
+    expect(await runOnce(subject, event, body, dispatch.ok)).toBe(FALKOR_DUPLICATE_DELIVERY);
     expect(dispatch.runs).toBe(1);
     expect(store.calls.map((call) => call.operation)).toEqual(['reserve', 'complete', 'reserve']);
     expect(store.calls[0].key).toBe(falkorDeliveryKey(body));
@@ -82,11 +103,9 @@ describe('FalkorDeduplicator', () => {
   it('releases the key when a listener fails, so that the retry is dispatched', async () => {
     const { subject, store } = deduplicator();
     const dispatch = counter();
-    await expect(subject.dispatchOnce(event, body, dispatch.fail)).rejects.toThrow(
-      'listener failed',
-    );
+    await expect(runOnce(subject, event, body, dispatch.fail)).rejects.toThrow('listener failed');
     expect(store.calls.at(-1)?.operation).toBe('release');
-    expect(await subject.dispatchOnce(event, body, dispatch.ok)).toBe(2);
+    expect(await runOnce(subject, event, body, dispatch.ok)).toBe(2);
   });
 
   it.each([409, 503] as const)(
@@ -94,12 +113,13 @@ describe('FalkorDeduplicator', () => {
     async (inFlightStatus) => {
       const { subject } = deduplicator({ inFlightStatus, retryAfterSeconds: 7 });
       let finish: () => void = () => undefined;
-      const first = subject.dispatchOnce(
+      const first = runOnce(
+        subject,
         event,
         body,
         () => new Promise<number>((resolve) => (finish = () => resolve(1))),
       );
-      const duplicate = subject.dispatchOnce(event, body, counter().ok);
+      const duplicate = runOnce(subject, event, body, counter().ok);
       await expect(duplicate).rejects.toBeInstanceOf(FalkorDeliveryInProgressError);
       await expect(duplicate).rejects.toMatchObject({
         status: inFlightStatus,
@@ -116,9 +136,9 @@ describe('FalkorDeduplicator', () => {
         e.type === 'enrolments' ? `${e.type}:${e.payload.data.enrolments[0].email}` : e.type,
     });
     const dispatch = counter();
-    await subject.dispatchOnce(event, body, dispatch.ok);
+    await runOnce(subject, event, body, dispatch.ok);
     const other = Buffer.from(`${body.toString()} `);
-    expect(await subject.dispatchOnce(event, other, dispatch.ok)).toBe(FALKOR_DUPLICATE_DELIVERY);
+    expect(await runOnce(subject, event, other, dispatch.ok)).toBe(FALKOR_DUPLICATE_DELIVERY);
     expect(store.calls[0].key).toBe('enrolments:test@example.com');
   });
 
@@ -129,7 +149,7 @@ describe('FalkorDeduplicator', () => {
   ])('fails as a configuration error when the key function %s', async (_, key, message) => {
     const { subject } = deduplicator({ key });
     const dispatch = counter();
-    const attempt = subject.dispatchOnce(event, body, dispatch.ok);
+    const attempt = runOnce(subject, event, body, dispatch.ok);
     await expect(attempt).rejects.toBeInstanceOf(FalkorConfigurationError);
     await expect(attempt).rejects.toThrow(message);
     expect(dispatch.runs).toBe(0);
@@ -142,7 +162,7 @@ describe('FalkorDeduplicator', () => {
       store.mode = mode;
       const dispatch = counter();
       for (let i = 0; i < 3; i++) {
-        const attempt = subject.dispatchOnce(event, body, dispatch.ok);
+        const attempt = runOnce(subject, event, body, dispatch.ok);
         await expect(attempt).rejects.toBeInstanceOf(FalkorDeduplicationStoreError);
         await expect(attempt).rejects.toMatchObject({ status: 503, retryAfterSeconds: 5 });
       }
@@ -151,7 +171,7 @@ describe('FalkorDeduplicator', () => {
       expect(lines.error[0]).toContain(mode === 'fail' ? 'ECONNREFUSED' : 'timed out after 20 ms');
       expect(lines.error[0]).toContain('503');
       store.mode = 'ok';
-      expect(await subject.dispatchOnce(event, body, dispatch.ok)).toBe(1);
+      expect(await runOnce(subject, event, body, dispatch.ok)).toBe(1);
       expect(lines.log).toEqual([
         'The de-duplication store is available again after 3 failed operation(s).',
       ]);
@@ -162,8 +182,8 @@ describe('FalkorDeduplicator', () => {
     const { subject, store, lines } = deduplicator({ onStoreError: 'process' });
     store.mode = 'fail';
     const dispatch = counter();
-    expect(await subject.dispatchOnce(event, body, dispatch.ok)).toBe(1);
-    expect(await subject.dispatchOnce(event, body, dispatch.ok)).toBe(2);
+    expect(await runOnce(subject, event, body, dispatch.ok)).toBe(1);
+    expect(await runOnce(subject, event, body, dispatch.ok)).toBe(2);
     expect(lines.error[0]).toContain('WITHOUT de-duplication');
   });
 
@@ -176,21 +196,21 @@ describe('FalkorDeduplicator', () => {
       return new Promise((resolve) => (grant = () => void granted.then(resolve)));
     };
     const { subject } = deduplicator({ store, storeTimeoutMs: 20 });
-    await expect(subject.dispatchOnce(event, body, counter().ok)).rejects.toBeInstanceOf(
+    await expect(runOnce(subject, event, body, counter().ok)).rejects.toBeInstanceOf(
       FalkorDeduplicationStoreError,
     );
     const released = store.next('release');
     grant('reserved');
     await released;
     store.reserve = reserve;
-    expect(await subject.dispatchOnce(event, body, counter().ok)).toBe(1);
+    expect(await runOnce(subject, event, body, counter().ok)).toBe(1);
   });
 
   it('acknowledges a delivery whose completion the store missed, and records it once the store is back', async () => {
     const { subject, store } = deduplicator();
     const dispatch = counter();
     const completing = store.next('complete');
-    const result = subject.dispatchOnce(event, body, async () => {
+    const result = runOnce(subject, event, body, async () => {
       store.mode = 'fail';
       return dispatch.ok();
     });
@@ -202,7 +222,7 @@ describe('FalkorDeduplicator', () => {
     await recorded;
     await subject.close();
     expect(subject.pendingWrites).toBe(0);
-    expect(await subject.dispatchOnce(event, body, dispatch.ok)).toBe(FALKOR_DUPLICATE_DELIVERY);
+    expect(await runOnce(subject, event, body, dispatch.ok)).toBe(FALKOR_DUPLICATE_DELIVERY);
     expect(dispatch.runs).toBe(1);
   });
 
@@ -210,7 +230,7 @@ describe('FalkorDeduplicator', () => {
     const { subject, store } = deduplicator();
     const dispatch = counter();
     await expect(
-      subject.dispatchOnce(event, body, async () => {
+      runOnce(subject, event, body, async () => {
         store.mode = 'fail';
         return dispatch.fail();
       }),
@@ -218,12 +238,12 @@ describe('FalkorDeduplicator', () => {
     store.mode = 'ok';
     await subject.close();
     expect(subject.pendingWrites).toBe(0);
-    expect(await subject.dispatchOnce(event, body, dispatch.ok)).toBe(2);
+    expect(await runOnce(subject, event, body, dispatch.ok)).toBe(2);
   });
 
   it('warns at shutdown about outcomes the store never took', async () => {
     const { subject, store, lines } = deduplicator({ storeTimeoutMs: 20 });
-    await subject.dispatchOnce(event, body, async () => {
+    await runOnce(subject, event, body, async () => {
       store.mode = 'hang';
       return 1;
     });
@@ -234,7 +254,7 @@ describe('FalkorDeduplicator', () => {
 
   it('warns when a delivery outlived its reservation', async () => {
     const { subject, store, lines } = deduplicator();
-    await subject.dispatchOnce(event, body, async () => {
+    await runOnce(subject, event, body, async () => {
       const [{ key, token }] = store.calls;
       await store.inner.release(key, token);
       return 1;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { HttpException } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { falkorBodyParserOptions, FalkorBodyTooLargeError } from '../../../src/index.js';
@@ -79,5 +80,23 @@ describe('falkorBodyParserOptions', () => {
     expect(options.limit).toBe(1000);
     expect(takes(options, '/api/hooks')).toBe(true);
     expect(takes(options, '/webhooks/falkor')).toBe(false);
+  });
+
+  it("throws the module's 415 for a compressed delivery to the webhook path, before reading it", () => {
+    const options = falkorBodyParserOptions();
+    const compressed = (url: string, encoding: string) =>
+      options.type({ url, headers: { 'content-encoding': encoding } } as IncomingMessage);
+    expect(() => compressed('/webhooks/falkor', 'gzip')).toThrow(HttpException);
+    try {
+      compressed('/webhooks/falkor/FA-1', 'br');
+    } catch (error) {
+      expect((error as HttpException).getStatus()).toBe(415);
+      expect(JSON.stringify((error as HttpException).getResponse())).toContain(
+        'unsupported_media_type',
+      );
+    }
+    expect(compressed('/webhooks/falkor', 'identity')).toBe(true);
+    // Other routes keep whatever the app does with compressed bodies.
+    expect(compressed('/api/upload', 'gzip')).toBe(false);
   });
 });

@@ -15,7 +15,7 @@ const {
 } = await import('../../../src/index.js');
 const { verifyFalkorRequest } = await import('../../../src/core/verification/request-verifier.js');
 const { prepareFalkorSignatureHeaders } =
-  await import('../../../src/core/verification/verification.settings.js');
+  await import('../../../src/nest/falkor-webhook.settings.js');
 
 type Settings = Parameters<typeof verifyFalkorRequest>[1];
 type Request = Parameters<typeof verifyFalkorRequest>[0];
@@ -236,6 +236,28 @@ describe('verifyFalkorRequest', () => {
       settings(),
     );
     expect(verified.rawBody).toHaveLength(0);
+  });
+
+  it('takes a request with neither Content-Length nor Transfer-Encoding as an empty body (Fastify gives none)', async () => {
+    const empty = Buffer.alloc(0);
+    const unsigned = await refusal(() => verifyFalkorRequest({ headers: {} }, settings()));
+    expect(unsigned).toBeInstanceOf(FalkorSignatureError);
+    expect(unsigned).toMatchObject({ status: 401, reason: 'missing' });
+    const verified = await verifyFalkorRequest(
+      { headers: { 'falkor-webhook-signature': signFalkorPayload(empty, SECRET) } },
+      settings(),
+    );
+    expect(verified.rawBody).toHaveLength(0);
+  });
+
+  it('still names the fix when a chunked body left no raw bytes', async () => {
+    const error = await refusal(() =>
+      verifyFalkorRequest(
+        request({ 'transfer-encoding': 'chunked', ...signed }, { rawBody: undefined }),
+        settings(),
+      ),
+    );
+    expect(error).toBeInstanceOf(FalkorConfigurationError);
   });
 
   it.each([

@@ -4,15 +4,15 @@ import {
   FalkorConfigurationError,
   FalkorWebhook,
   type FalkorSecretContext,
-} from '../../../src/index.js';
-import { prepareFalkorWebhookRoute } from '../../../src/nest/guard/falkor-webhook.route.js';
-import { prepareFalkorWebhookSettings } from '../../../src/nest/falkor-webhook.settings.js';
+} from '../../src/index.js';
+import { prepareFalkorWebhookRoute } from '../../src/nest/guard/falkor-webhook.route.js';
+import { prepareFalkorWebhookSettings } from '../../src/nest/falkor-webhook.settings.js';
 import {
   falkorSecretWarnings,
   prepareFalkorMaxBodyBytes,
   prepareFalkorSecrets,
   prepareFalkorSignatureHeaders,
-} from '../../../src/core/verification/verification.settings.js';
+} from '../../src/nest/falkor-webhook.settings.js';
 
 const OWNER = 'FalkorWebhookModule';
 

@@ -3,9 +3,9 @@ import {
   FalkorConfigurationError,
   type FalkorDeduplicationOptions,
   MemoryFalkorDeduplicationStore,
-} from '../../../src/index.js';
-import { prepareFalkorDeduplication } from '../../../src/core/deduplication/deduplication.options.js';
-import { ControlledStore } from '../../support/controlled.store.js';
+} from '../../src/index.js';
+import { prepareFalkorDeduplication } from '../../src/nest/falkor-webhook.settings.js';
+import { ControlledStore } from '../support/controlled.store.js';
 
 describe('the deduplication option', () => {
   it.each([undefined, false] as const)('is off when %s', (value) => {
