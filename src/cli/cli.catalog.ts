@@ -1,9 +1,5 @@
-import { type FalkorEventType } from '../index.js';
-import { FALKOR_SAMPLE_PAYLOADS } from '../testing/index.js';
+import { FALKOR_EVENT_TYPES, type FalkorEventType } from '../index.js';
 import { CliUsageError } from './cli.errors.js';
-
-/** The event types of the catalog, each with a sample payload. */
-export const CLI_EVENT_TYPES = Object.keys(FALKOR_SAMPLE_PAYLOADS) as readonly FalkorEventType[];
 
 /** What each webhook of the platform reports, as its docs page says. */
 export const CLI_EVENT_SUMMARIES: Readonly<Record<FalkorEventType, string>> = {
@@ -19,9 +15,9 @@ export const CLI_EVENT_SUMMARIES: Readonly<Record<FalkorEventType, string>> = {
  * @throws CliUsageError naming the known types when it is not
  */
 export function catalogEventType(type: string): FalkorEventType {
-  if (!(CLI_EVENT_TYPES as readonly string[]).includes(type)) {
+  if (!(FALKOR_EVENT_TYPES as readonly string[]).includes(type)) {
     throw new CliUsageError(
-      `Unknown event type "${type}": use one of ${CLI_EVENT_TYPES.join(', ')} ` +
+      `Unknown event type "${type}": use one of ${FALKOR_EVENT_TYPES.join(', ')} ` +
         '(or --file to send a payload of another type).',
     );
   }

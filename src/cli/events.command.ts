@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
+import { FALKOR_EVENT_TYPES } from '../index.js';
 import { FALKOR_SAMPLE_PAYLOADS } from '../testing/index.js';
 import { parseCliArgs } from './cli.args.js';
-import { catalogEventType, CLI_EVENT_SUMMARIES, CLI_EVENT_TYPES } from './cli.catalog.js';
+import { catalogEventType, CLI_EVENT_SUMMARIES } from './cli.catalog.js';
 import { CLI_EXIT_CODES, type CliCommand } from './cli.command.js';
 import { CliUsageError } from './cli.errors.js';
 
@@ -37,11 +38,11 @@ export const eventsCommand: CliCommand = {
       io.stdout(`${JSON.stringify(FALKOR_SAMPLE_PAYLOADS[type], null, 2)}\n`);
       return CLI_EXIT_CODES.ok;
     }
-    const width = Math.max(...CLI_EVENT_TYPES.map((type) => type.length));
+    const width = Math.max(...FALKOR_EVENT_TYPES.map((type) => type.length));
     io.stdout(
-      CLI_EVENT_TYPES.map((type) => `${type.padEnd(width)}  ${CLI_EVENT_SUMMARIES[type]}\n`).join(
-        '',
-      ),
+      FALKOR_EVENT_TYPES.map(
+        (type) => `${type.padEnd(width)}  ${CLI_EVENT_SUMMARIES[type]}\n`,
+      ).join(''),
     );
     return CLI_EXIT_CODES.ok;
   },

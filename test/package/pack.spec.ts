@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { REPO_ROOT } from '../support/built-package.js';
+import { outcomeOf, REPO_ROOT } from '../support/built-package.js';
 
 /** What `npm pack --json` tells of one file of the tarball. */
 interface PackedFile {
@@ -55,21 +55,7 @@ function npm(
       env[name] = value;
     }
   }
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', args, { cwd: stage, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({
-        code,
-        stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8'),
-      }),
-    );
-  });
+  return outcomeOf(spawn('npm', args, { cwd: stage, env, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 function packed(path: string): Promise<string> {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,12 +95,22 @@ export function runNode(
   if (!options.env?.FALKOR_WEBHOOK_SECRET) {
     delete env.FALKOR_WEBHOOK_SECRET;
   }
+  const child = spawn(process.execPath, [script, ...args], { env, stdio: 'pipe' });
+  child.stdin.end(options.input);
+  return outcomeOf(child);
+}
+
+/**
+ * Collects a child process's output until it closes.
+ *
+ * @param child - a process spawned with piped standard output and error
+ */
+export function outcomeOf(child: ChildProcess): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { env, stdio: 'pipe' });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.on('error', reject);
     child.on('close', (code) =>
       resolve({
@@ -109,6 +119,5 @@ export function runNode(
         stderr: Buffer.concat(stderr).toString('utf8'),
       }),
     );
-    child.stdin.end(options.input);
   });
 }

@@ -1,11 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FalkorListenerFailure } from '../../core/errors/falkor-webhook.errors.js';
 import type { FalkorWebhookEvent } from '../../events/falkor-webhook.event.js';
-import {
-  falkorEventName,
-  FalkorListenerOutcome,
-  rememberFalkorDelivery,
-} from './falkor-listener.outcome.js';
+import { falkorEventName, FalkorListenerOutcome } from './falkor-listener.outcome.js';
 import { FalkorListenerRegistry } from './falkor-listener.registry.js';
 
 /**
@@ -39,7 +35,7 @@ export class FalkorEventDispatcher {
     listenerTimeoutMs: number,
     request?: object,
   ): Promise<FalkorDispatchOutcome> {
-    rememberFalkorDelivery(event, {
+    this.registry.remember(event, {
       listenerTimeoutMs,
       ...(request !== undefined && this.registry.needsRequests ? { request } : {}),
     });

@@ -10,23 +10,6 @@ export interface FalkorDeliveryContext {
   readonly listenerTimeoutMs: number;
 }
 
-const contexts = new WeakMap<object, FalkorDeliveryContext>();
-
-/**
- * Keeps a delivery's context for the listeners of its event, without adding anything to the event.
- *
- * @param event - the event about to be emitted
- * @param context - its context
- */
-export function rememberFalkorDelivery(event: object, context: FalkorDeliveryContext): void {
-  contexts.set(event, context);
-}
-
-/** The context of an event's delivery, when it was given one. */
-export function falkorDeliveryOf(event: object): FalkorDeliveryContext | undefined {
-  return contexts.get(event);
-}
-
 /**
  * How one `@OnFalkorEvent` listener's run ended, as returned through the event emitter.
  */

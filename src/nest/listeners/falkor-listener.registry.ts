@@ -5,7 +5,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { FalkorConfigurationError } from '../../core/errors/falkor-webhook.errors.js';
 import type { FalkorWebhookEvent } from '../../events/falkor-webhook.event.js';
 import {
-  falkorDeliveryOf,
+  type FalkorDeliveryContext,
   falkorEventName,
   FalkorListenerOutcome,
 } from './falkor-listener.outcome.js';
@@ -42,7 +42,11 @@ function withinTime(name: string, result: PromiseLike<unknown>, timeoutMs: numbe
  * Wraps a listener so that it reports how it ended instead of throwing: synchronously when it
  * returns synchronously (no promise is made for it), once settled (or timed out) otherwise.
  */
-function settling(name: string, run: Method): Listener {
+function settling(
+  name: string,
+  run: Method,
+  contextOf: (event: object) => FalkorDeliveryContext | undefined,
+): Listener {
   const succeeded = new FalkorListenerOutcome(name, false);
   const failed = (error: unknown) => new FalkorListenerOutcome(name, true, error);
   return (event) => {
@@ -55,7 +59,7 @@ function settling(name: string, run: Method): Listener {
     if (!isThenable(result)) {
       return succeeded;
     }
-    const timeoutMs = falkorDeliveryOf(event)?.listenerTimeoutMs;
+    const timeoutMs = contextOf(event)?.listenerTimeoutMs;
     const settled =
       timeoutMs === undefined ? Promise.resolve(result) : withinTime(name, result, timeoutMs);
     return settled.then(() => succeeded, failed);
@@ -74,6 +78,9 @@ function settling(name: string, run: Method): Listener {
 export class FalkorListenerRegistry implements OnApplicationBootstrap {
   private readonly logger = new Logger('FalkorWebhook');
   private readonly knownTypes = new Set<string>();
+  /** Each delivery's context, kept beside its event rather than on it. */
+  private readonly contexts = new WeakMap<object, FalkorDeliveryContext>();
+  private readonly contextOf = (event: object) => this.contexts.get(event);
   private subscribed = false;
   private requestScoped = false;
 
@@ -116,6 +123,16 @@ export class FalkorListenerRegistry implements OnApplicationBootstrap {
     }
   }
 
+  /**
+   * Keeps a delivery's context for the listeners of its event, until the event is dropped.
+   *
+   * @param event - the event about to be emitted
+   * @param context - its request (for request-scoped listeners) and listener timeout
+   */
+  remember(event: object, context: FalkorDeliveryContext): void {
+    this.contexts.set(event, context);
+  }
+
   /** Whether a request-scoped listener is subscribed: deliveries then need their request. */
   get needsRequests(): boolean {
     return this.requestScoped;
@@ -150,6 +167,7 @@ export class FalkorListenerRegistry implements OnApplicationBootstrap {
     const listener = settling(
       name,
       isStatic ? (event) => instance[key](event) : this.perRequest(wrapper, key),
+      this.contextOf,
     );
     for (const { types, options } of subscriptions) {
       for (const type of types) {
@@ -185,7 +203,7 @@ export class FalkorListenerRegistry implements OnApplicationBootstrap {
       );
     }
     return async (event) => {
-      const request = falkorDeliveryOf(event)?.request ?? {};
+      const request = this.contextOf(event)?.request ?? {};
       const contextId = ContextIdFactory.getByRequest(request);
       moduleRef.registerRequestByContextId(request, contextId);
       const instance: Record<string, Method> = await moduleRef.resolve(wrapper.token, contextId);
