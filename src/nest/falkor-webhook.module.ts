@@ -4,8 +4,10 @@ import {
   type MiddlewareConsumer,
   Module,
   type NestModule,
+  Optional,
   type Type,
 } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { FalkorContentEncodingMiddleware } from './http/falkor-content-encoding.middleware.js';
 import { FalkorWebhookReceiver } from './http/falkor-webhook.receiver.js';
 import { FalkorListenersModule } from './listeners/falkor-listeners.module.js';
@@ -56,16 +58,22 @@ import { prepareFalkorWebhookSettings } from './falkor-webhook.settings.js';
   exports: [FalkorWebhookReceiver, FALKOR_WEBHOOK_SETTINGS],
 })
 export class FalkorWebhookModule extends FalkorWebhookConfigurableModule implements NestModule {
-  constructor(@Inject(FALKOR_WEBHOOK_CONTROLLER) private readonly controller: Type<unknown>) {
+  constructor(
+    @Inject(FALKOR_WEBHOOK_CONTROLLER) private readonly controller: Type<unknown>,
+    @Optional() private readonly adapterHost?: HttpAdapterHost,
+  ) {
     super();
   }
 
   /**
-   * Refuses compressed deliveries on this import's route before any body parser reads them
-   * (Fastify's JSON parser would answer one with a 400 of its own).
+   * On Fastify, refuses compressed deliveries on this import's route before its body parsers run
+   * (its JSON parser would answer one with a 400 of its own). Express needs no middleware: the
+   * Quick start's raw parser and the verify step refuse them, and a middleware costs every request.
    */
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(FalkorContentEncodingMiddleware).forRoutes(this.controller);
+    if (this.adapterHost?.httpAdapter?.getType() === 'fastify') {
+      consumer.apply(FalkorContentEncodingMiddleware).forRoutes(this.controller);
+    }
   }
 
   /**
