@@ -8,6 +8,7 @@ import {
   isPlainTimestamp,
 } from '../../src/events/format.checks.js';
 import { CORE_RUNS } from './arbitraries.js';
+import { rfc3339 } from './catalog.arbitraries.js';
 
 const RUNS = CORE_RUNS * 5;
 
@@ -51,29 +52,6 @@ const timestamp = fc
     ),
   )
   .map((parts) => parts.join(''));
-
-/** Valid RFC 3339 timestamps of real dates from year 1000. */
-const rfc3339 = fc
-  .record({
-    date: fc.date({
-      min: new Date('1000-01-01T00:00:00Z'),
-      max: new Date('9999-12-31T23:59:59Z'),
-      noInvalidDate: true,
-    }),
-    fraction: fc.oneof(
-      fc.constant(''),
-      digits(1, 9).map((d) => `.${d}`),
-    ),
-    zone: fc.oneof(
-      fc.constant('Z'),
-      fc
-        .tuple(pick('+', '-'), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
-        .map(
-          ([sign, h, m]) => `${sign}${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`,
-        ),
-    ),
-  })
-  .map(({ date, fraction, zone }) => `${date.toISOString().slice(0, 19)}${fraction}${zone}`);
 
 const text = (units: string, minLength: number, maxLength: number) =>
   fc.string({ unit: fc.constantFrom(...units), minLength, maxLength });
