@@ -2,16 +2,17 @@ import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
-/** The core (signature, body, verification, catalog, stores) runs without Nest. */
+/** The core (signature, body, verification, catalog, records, stores) runs without Nest. */
 const PURE_CORE = {
   patterns: [
     {
       group: ['@nestjs/*'],
-      message: 'core/, events/ and store/ import nothing from Nest: put Nest glue in src/nest/.',
+      message:
+        'core/, events/, records/ and store/ import nothing from Nest: put Nest glue in src/nest/.',
     },
     {
       regex: '(^|/)nest/',
-      message: 'core/, events/ and store/ never call up into src/nest/.',
+      message: 'core/, events/, records/ and store/ never call up into src/nest/.',
     },
   ],
 };
@@ -50,7 +51,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [NO_TESTS] }] },
   },
   {
-    files: ['src/core/**', 'src/events/**', 'src/store/**'],
+    files: ['src/core/**', 'src/events/**', 'src/records/**', 'src/store/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [...PURE_CORE.patterns, NO_TESTS] }] },
   },
   {

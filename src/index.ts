@@ -1,10 +1,12 @@
 export {
   FalkorBodyTooLargeError,
+  FalkorChangeInProgressError,
   FalkorConfigurationError,
   FalkorDeduplicationStoreError,
   FalkorDeliveryInProgressError,
   FalkorListenerError,
   FalkorPayloadError,
+  FalkorRecordStoreError,
   FalkorRetryableError,
   FalkorShuttingDownError,
   FalkorSignatureError,
@@ -76,8 +78,24 @@ export {
   FALKOR_EVENT_TYPES,
   type FalkorEventDtoClass,
   type FalkorEventMap,
+  type FalkorDeliveryType,
   type FalkorEventType,
 } from './events/event-catalog.js';
+export {
+  FALKOR_RECORD_EVENT_TYPES,
+  FALKOR_RECORD_EVENTS,
+  isFalkorRecordEvent,
+  type FalkorAttendeeRecord,
+  type FalkorEnrolmentRecord,
+  type FalkorRecordEventMap,
+  type FalkorRecordEventType,
+  type FalkorVoucherRecord,
+} from './events/record-events.js';
+export type { FalkorRecordsOptions } from './records/records.options.js';
+export {
+  DEFAULT_FALKOR_RECORDS_KEY_PREFIX,
+  DEFAULT_FALKOR_RECORDS_TTL_SECONDS,
+} from './nest/falkor-webhook.settings.js';
 export { validateFalkorPayload } from './events/event-validator.js';
 export type { FalkorDeliveryInfo, FalkorWebhookEvent } from './events/falkor-webhook.event.js';
 export {
@@ -108,7 +126,10 @@ export {
   falkorBodyParserOptions,
   type FalkorBodyParserOptions,
 } from './nest/http/falkor-body-parser.options.js';
-export type { FalkorWebhookReceipt } from './nest/http/falkor-webhook.receipt.js';
+export type {
+  FalkorChangesReceipt,
+  FalkorWebhookReceipt,
+} from './nest/http/falkor-webhook.receipt.js';
 export type {
   FalkorDeduplicationStore,
   FalkorReservationResult,
@@ -131,7 +152,7 @@ export {
   type RedisFalkorDeduplicationStoreOptions,
 } from './store/redis-deduplication.store.js';
 
-// Nest conventions (issue 11): DI options of @FalkorWebhook() and the Nest-shaped error body.
+// DI options of @FalkorWebhook() and the Nest-shaped error body.
 export {
   FALKOR_WEBHOOK_GUARD_OPTIONS,
   type FalkorWebhookGuardAsyncOptions,

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type FalkorEventType } from '../index.js';
+import { type FalkorDeliveryType } from '../index.js';
 import { parseCliArgs, platformName, positiveInteger, resolveSecrets } from './cli.args.js';
 import { catalogEventType } from './cli.catalog.js';
 import { CliUsageError } from './cli.errors.js';
@@ -16,7 +16,7 @@ export interface SendOptions {
   readonly url: URL;
   /** The sample payload of an event type (for a pathway), or a file whose exact bytes are sent. */
   readonly payload:
-    { readonly event: FalkorEventType; readonly pathway?: string } | { readonly file: string };
+    { readonly event: FalkorDeliveryType; readonly pathway?: string } | { readonly file: string };
   /** The secret to sign with. */
   readonly secret: string;
   /** The platform whose signature header is sent. */

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FalkorVerifiedRequest } from '../core/verification/request-verifier.js';
 import type { FalkorWebhookRequest } from '../core/verification/webhook.request.js';
-import type { FalkorEventMap, FalkorEventType } from './event-catalog.js';
+import type { FalkorDeliveryType, FalkorEventMap, FalkorEventType } from './event-catalog.js';
 
 /**
  * What every delivery carries besides its payload.
@@ -26,10 +26,10 @@ export interface FalkorDeliveryInfo {
 }
 
 /**
- * What a listener of event type `T` receives: the type, the validated DTO instance and the
- * delivery's details. For a union of types it is a union, so that checking `type` narrows `payload`.
+ * What a listener of event type `T` receives: the type, the validated DTO instance (for a record
+ * event, the record with its parents) and the delivery's details. For a union of types it is a union, so that checking `type` narrows `payload`.
  */
-export type FalkorWebhookEvent<T extends FalkorEventType = FalkorEventType> = T extends unknown
+export type FalkorWebhookEvent<T extends FalkorEventType = FalkorDeliveryType> = T extends unknown
   ? FalkorDeliveryInfo & {
       /** The event type. */
       readonly type: T;
@@ -66,4 +66,20 @@ export function falkorWebhookEvent(
     headers: request.headers,
     params: (request.params ?? {}) as Record<string, string>,
   } as FalkorWebhookEvent;
+}
+
+/**
+ * The event of one record change: the delivery's details with the record event's name and the
+ * record as payload.
+ *
+ * @param delivery - the delivery's event
+ * @param type - the record event, e.g. `attendee.booked`
+ * @param payload - the record with its parents, e.g. `{ pathway, event, attendee }`
+ */
+export function falkorRecordEvent(
+  delivery: FalkorWebhookEvent,
+  type: string,
+  payload: object,
+): FalkorWebhookEvent {
+  return { ...delivery, type, payload } as FalkorWebhookEvent;
 }

@@ -1,6 +1,7 @@
 import type { ValidatorOptions } from 'class-validator';
 import type { FalkorDeduplicationOptions } from '../core/deduplication/deduplication.options.js';
 import type { FalkorEventDtoClass } from '../events/event-catalog.js';
+import type { FalkorRecordsOptions } from '../records/records.options.js';
 import type { FalkorSecrets } from '../core/signature/signature.js';
 import type { FalkorUnknownEventPolicy } from '../events/delivery.validator.js';
 import type {
@@ -53,6 +54,13 @@ export interface FalkorWebhookModuleOptions {
    * memory, `{ store: new RedisFalkorDeduplicationStore(redis) }` shares it between instances.
    */
   deduplication?: false | FalkorDeduplicationOptions;
+  /**
+   * Where record events (`enrolment.completed`, `attendee.booked`, ...) remember the changes they
+   * fired, so that each fires once. On without configuration, in this process's memory (or in
+   * the `deduplication.store` when one is set); `{ store: new RedisFalkorDeduplicationStore(redis) }`
+   * makes them exactly once across instances; `false` turns them off.
+   */
+  records?: false | FalkorRecordsOptions;
 }
 
 /**

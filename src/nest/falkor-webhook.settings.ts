@@ -23,6 +23,8 @@ import type {
 } from '../core/verification/webhook.request.js';
 import type { FalkorUnknownEventPolicy } from '../events/delivery.validator.js';
 import { FALKOR_EVENT_CATALOG, type FalkorEventDtoClass } from '../events/event-catalog.js';
+import { isFalkorRecordEvent } from '../events/record-events.js';
+import type { FalkorRecordsOptions, FalkorRecordsSettings } from '../records/records.options.js';
 import type { FalkorDeduplicationStore } from '../store/deduplication.store.js';
 import { MemoryFalkorDeduplicationStore } from '../store/memory-deduplication.store.js';
 import type { FalkorWebhookModuleOptions } from './falkor-webhook.options.js';
@@ -185,45 +187,103 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'retryAfterSeconds',
   'storeTimeoutMs',
 ]);
+const KNOWN_RECORDS_OPTIONS: ReadonlySet<string> = new Set([
+  'store',
+  'ttlSeconds',
+  'keyPrefix',
+  'inFlightTtlSeconds',
+  'inFlightStatus',
+  'retryAfterSeconds',
+  'storeTimeoutMs',
+  'concurrency',
+]);
 const STORE_METHODS = ['reserve', 'complete', 'release'] as const;
+const BATCH_METHODS = ['reserveMany', 'completeMany', 'releaseMany'] as const;
 
-function failDeduplication(field: string, problem: string): never {
-  const name = field === '' ? 'deduplication' : `deduplication.${field}`;
-  throw new FalkorConfigurationError(`FalkorWebhookModule: "${name}" ${problem}`);
+/** The default `records.ttlSeconds`: 90 days. */
+export const DEFAULT_FALKOR_RECORDS_TTL_SECONDS = 90 * 86_400;
+/** The default `records.keyPrefix`. */
+export const DEFAULT_FALKOR_RECORDS_KEY_PREFIX = 'falkor-record:';
+
+/** Fails naming a field of one option (`deduplication`, `records`). */
+type OptionFailure = (field: string, problem: string) => never;
+
+function failOption(option: string): OptionFailure {
+  return (field, problem) => {
+    const name = field === '' ? option : `${option}.${field}`;
+    throw new FalkorConfigurationError(`FalkorWebhookModule: "${name}" ${problem}`);
+  };
 }
 
-function seconds(name: string, value: number | undefined, fallback: number): number {
+const failDeduplication = failOption('deduplication');
+const failRecords = failOption('records');
+
+function seconds(fail: OptionFailure, name: string, value: number | undefined, fallback: number) {
   const resolved = value ?? fallback;
   if (typeof resolved !== 'number' || !Number.isFinite(resolved) || resolved <= 0) {
-    failDeduplication(name, `must be a positive number of seconds, got ${String(value)}.`);
+    fail(name, `must be a positive number of seconds, got ${String(value)}.`);
   }
   return Math.ceil(resolved * 1000);
 }
 
-function wholeNumber(name: string, value: number | undefined, fallback: number): number {
+function wholeNumber(
+  fail: OptionFailure,
+  name: string,
+  value: number | undefined,
+  fallback: number,
+): number {
   const resolved = value ?? fallback;
   if (!Number.isSafeInteger(resolved) || resolved <= 0) {
-    failDeduplication(name, `must be a positive whole number, got ${String(value)}.`);
+    fail(name, `must be a positive whole number, got ${String(value)}.`);
   }
   return resolved;
 }
 
-function prepareStore(store: FalkorDeduplicationStore | undefined): FalkorDeduplicationStore {
-  if (store === undefined) {
-    return new MemoryFalkorDeduplicationStore();
-  }
-  const missing = STORE_METHODS.filter(
-    (method) => typeof (store as unknown as Record<string, unknown>)?.[method] !== 'function',
-  );
+function checkStore(
+  fail: OptionFailure,
+  store: FalkorDeduplicationStore,
+): FalkorDeduplicationStore {
+  const methods = store as unknown as Record<string, unknown>;
+  const missing = STORE_METHODS.filter((method) => typeof methods?.[method] !== 'function');
   if (missing.length > 0) {
-    failDeduplication(
+    fail(
       'store',
       'must implement FalkorDeduplicationStore (reserve, complete, release); it lacks ' +
         `${missing.join(', ')}. Use MemoryFalkorDeduplicationStore, RedisFalkorDeduplicationStore ` +
         'or your own implementation.',
     );
   }
+  const odd = BATCH_METHODS.filter(
+    (method) => methods[method] !== undefined && typeof methods[method] !== 'function',
+  );
+  if (odd.length > 0) {
+    fail('store', `has ${odd.join(', ')} that is not a function: remove it or implement it.`);
+  }
   return store;
+}
+
+/** Checks what `deduplication` and `records` share: an object with known fields only. */
+function checkFields(
+  fail: OptionFailure,
+  options: object,
+  known: ReadonlySet<string>,
+  example: string,
+): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    fail('', `must be false or an object such as ${example}, got ${JSON.stringify(options)}.`);
+  }
+  const unknown = Object.keys(options).filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    fail('', `has unknown field(s) ${unknown.join(', ')}; known: ${[...known].join(', ')}.`);
+  }
+}
+
+function inFlightStatusOf(fail: OptionFailure, status: unknown): 409 | 503 {
+  const resolved = status ?? 409;
+  if (resolved !== 409 && resolved !== 503) {
+    fail('inFlightStatus', `must be 409 or 503, got ${JSON.stringify(resolved)}.`);
+  }
+  return resolved;
 }
 
 /**
@@ -239,20 +299,12 @@ export function prepareFalkorDeduplication(
   if (options === undefined || options === false) {
     return undefined;
   }
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    failDeduplication(
-      '',
-      'must be false or an object such as {} (in memory) or { store: new ' +
-        `RedisFalkorDeduplicationStore(redis) }, got ${JSON.stringify(options)}.`,
-    );
-  }
-  const unknown = Object.keys(options).filter((name) => !KNOWN_OPTIONS.has(name));
-  if (unknown.length > 0) {
-    failDeduplication(
-      '',
-      `has unknown field(s) ${unknown.join(', ')}; known: ${[...KNOWN_OPTIONS].join(', ')}.`,
-    );
-  }
+  checkFields(
+    failDeduplication,
+    options,
+    KNOWN_OPTIONS,
+    '{} (in memory) or { store: new RedisFalkorDeduplicationStore(redis) }',
+  );
   if (options.key !== undefined && typeof options.key !== 'function') {
     failDeduplication('key', 'must be a function (event, rawBody) => string.');
   }
@@ -263,22 +315,66 @@ export function prepareFalkorDeduplication(
       `must be "reject" or "process", got ${JSON.stringify(onStoreError)}.`,
     );
   }
-  const inFlightStatus = options.inFlightStatus ?? 409;
-  if (inFlightStatus !== 409 && inFlightStatus !== 503) {
-    failDeduplication(
-      'inFlightStatus',
-      `must be 409 or 503, got ${JSON.stringify(inFlightStatus)}.`,
-    );
-  }
+  const fail = failDeduplication;
   return {
-    store: prepareStore(options.store),
-    ttlMs: seconds('ttlSeconds', options.ttlSeconds, 86_400),
+    store:
+      options.store === undefined
+        ? new MemoryFalkorDeduplicationStore()
+        : checkStore(fail, options.store),
+    ttlMs: seconds(fail, 'ttlSeconds', options.ttlSeconds, 86_400),
     key: options.key,
     onStoreError,
-    inFlightTtlMs: seconds('inFlightTtlSeconds', options.inFlightTtlSeconds, 60),
-    inFlightStatus,
-    retryAfterSeconds: wholeNumber('retryAfterSeconds', options.retryAfterSeconds, 5),
-    storeTimeoutMs: wholeNumber('storeTimeoutMs', options.storeTimeoutMs, 1000),
+    inFlightTtlMs: seconds(fail, 'inFlightTtlSeconds', options.inFlightTtlSeconds, 60),
+    inFlightStatus: inFlightStatusOf(fail, options.inFlightStatus),
+    retryAfterSeconds: wholeNumber(fail, 'retryAfterSeconds', options.retryAfterSeconds, 5),
+    storeTimeoutMs: wholeNumber(fail, 'storeTimeoutMs', options.storeTimeoutMs, 1000),
+  };
+}
+
+/**
+ * Checks the `records` option at start-up and applies its defaults. Record events are on
+ * without it; `false` turns them off.
+ *
+ * @param options - the option as given
+ * @param deduplication - the prepared `deduplication` option, whose store is the default
+ * @returns the prepared settings, or `undefined` when record events are off
+ * @throws FalkorConfigurationError naming the faulty field and the fix
+ */
+export function prepareFalkorRecords(
+  options: FalkorRecordsOptions | false | undefined,
+  deduplication: FalkorDeduplicationSettings | undefined,
+): FalkorRecordsSettings | undefined {
+  if (options === false) {
+    return undefined;
+  }
+  const given = options ?? {};
+  const fail = failRecords;
+  checkFields(
+    fail,
+    given,
+    KNOWN_RECORDS_OPTIONS,
+    '{ store: new RedisFalkorDeduplicationStore(redis) }',
+  );
+  const keyPrefix = given.keyPrefix ?? DEFAULT_FALKOR_RECORDS_KEY_PREFIX;
+  if (typeof keyPrefix !== 'string') {
+    fail('keyPrefix', `must be a string, got ${JSON.stringify(keyPrefix)}.`);
+  }
+  const store =
+    given.store !== undefined
+      ? { store: checkStore(fail, given.store), storeKind: 'configured' as const }
+      : deduplication !== undefined &&
+          !(deduplication.store instanceof MemoryFalkorDeduplicationStore)
+        ? { store: deduplication.store, storeKind: 'deduplication' as const }
+        : { store: new MemoryFalkorDeduplicationStore(), storeKind: 'memory' as const };
+  return {
+    ...store,
+    ttlMs: seconds(fail, 'ttlSeconds', given.ttlSeconds, DEFAULT_FALKOR_RECORDS_TTL_SECONDS),
+    keyPrefix,
+    inFlightTtlMs: seconds(fail, 'inFlightTtlSeconds', given.inFlightTtlSeconds, 300),
+    inFlightStatus: inFlightStatusOf(fail, given.inFlightStatus),
+    retryAfterSeconds: wholeNumber(fail, 'retryAfterSeconds', given.retryAfterSeconds, 5),
+    storeTimeoutMs: wholeNumber(fail, 'storeTimeoutMs', given.storeTimeoutMs, 2000),
+    concurrency: wholeNumber(fail, 'concurrency', given.concurrency, 8),
   };
 }
 
@@ -302,6 +398,8 @@ export interface FalkorWebhookSettings extends FalkorVerificationSettings {
   readonly warnings: readonly string[];
   /** The prepared `deduplication` option; `undefined` when it is off. */
   readonly deduplication: FalkorDeduplicationSettings | undefined;
+  /** The prepared `records` option; `undefined` when record events are off. */
+  readonly records: FalkorRecordsSettings | undefined;
 }
 
 const MODULE = 'FalkorWebhookModule';
@@ -323,6 +421,12 @@ function prepareDtos(events: FalkorWebhookModuleOptions['events']) {
   for (const [type, dto] of Object.entries(events ?? {})) {
     if (typeof dto !== 'function') {
       fail(`"events.${type}" must be a DTO class, got ${typeof dto}.`);
+    }
+    if (isFalkorRecordEvent(type)) {
+      fail(
+        `"events.${type}" names a record event, which no delivery carries: it fires from the ` +
+          'records of its delivery type. Give the DTO to that type instead.',
+      );
     }
     dtos.set(type, dto);
   }
@@ -360,6 +464,7 @@ export function prepareFalkorWebhookSettings(
   if (options.resolveEventType !== undefined && typeof options.resolveEventType !== 'function') {
     fail('"resolveEventType" must be a function (body, request) => string | undefined.');
   }
+  const deduplication = prepareFalkorDeduplication(options.deduplication);
   return {
     headers: prepareFalkorSignatureHeaders(options.platformName, MODULE),
     ...prepareFalkorSecrets(options.secret, MODULE),
@@ -370,6 +475,7 @@ export function prepareFalkorWebhookSettings(
     validatorOptions: options.validatorOptions,
     strictValues: options.strictValues ?? false,
     listenerTimeoutMs,
-    deduplication: prepareFalkorDeduplication(options.deduplication),
+    deduplication,
+    records: prepareFalkorRecords(options.records, deduplication),
   };
 }

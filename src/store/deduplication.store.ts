@@ -17,6 +17,11 @@ export type FalkorReservationResult = 'reserved' | 'in_flight' | 'completed';
  * expired can never overwrite or delete someone else's record. Every method must be idempotent for
  * the same token (a client may resend a command whose reply was lost): reserving a key this token
  * already holds answers `reserved`, completing a key this token already completed answers `true`.
+ *
+ * The three `…Many` methods are optional: record events, which hold one key per change of a
+ * delivery, use them to reach the store once per delivery instead of once per change. Each acts
+ * on every key as its single-key method would (atomic per key, not across keys) and answers in
+ * the order of `keys`. A store without them is called once per key.
  */
 export interface FalkorDeduplicationStore {
   /**
@@ -48,4 +53,37 @@ export interface FalkorDeduplicationStore {
    * @returns whether the key was still held by `token` (and is now free)
    */
   release(key: string, token: string): Promise<boolean>;
+
+  /**
+   * {@link FalkorDeduplicationStore.reserve} for several keys with one token, in one round trip.
+   *
+   * @param keys - the keys to hold
+   * @param token - a value unique to this attempt
+   * @param ttlMs - how long the reservations last if never completed nor released
+   * @returns what was found for each key, in the order of `keys`
+   */
+  reserveMany?(
+    keys: readonly string[],
+    token: string,
+    ttlMs: number,
+  ): Promise<FalkorReservationResult[]>;
+
+  /**
+   * {@link FalkorDeduplicationStore.complete} for several keys held by one token.
+   *
+   * @param keys - the keys to mark as processed
+   * @param token - the token they were reserved with
+   * @param ttlMs - how long they are remembered
+   * @returns for each key, whether it was still held by `token`
+   */
+  completeMany?(keys: readonly string[], token: string, ttlMs: number): Promise<boolean[]>;
+
+  /**
+   * {@link FalkorDeduplicationStore.release} for several keys held by one token.
+   *
+   * @param keys - the keys to forget
+   * @param token - the token they were reserved with
+   * @returns for each key, whether it was still held by `token`
+   */
+  releaseMany?(keys: readonly string[], token: string): Promise<boolean[]>;
 }

@@ -147,6 +147,30 @@ export class MemoryFalkorDeduplicationStore implements FalkorDeduplicationStore 
     return held !== undefined && held.token === token && this.inFlight.delete(key);
   }
 
+  /**
+   * {@inheritDoc FalkorDeduplicationStore.reserveMany}
+   *
+   * @throws FalkorDeduplicationStoreFullError when every record is a reservation in flight; the
+   *   keys reserved before it stay reserved, and the caller releases them with its token
+   */
+  async reserveMany(
+    keys: readonly string[],
+    token: string,
+    ttlMs: number,
+  ): Promise<FalkorReservationResult[]> {
+    return Promise.all(keys.map((key) => this.reserve(key, token, ttlMs)));
+  }
+
+  /** {@inheritDoc FalkorDeduplicationStore.completeMany} */
+  async completeMany(keys: readonly string[], token: string, ttlMs: number): Promise<boolean[]> {
+    return Promise.all(keys.map((key) => this.complete(key, token, ttlMs)));
+  }
+
+  /** {@inheritDoc FalkorDeduplicationStore.releaseMany} */
+  async releaseMany(keys: readonly string[], token: string): Promise<boolean[]> {
+    return Promise.all(keys.map((key) => this.release(key, token)));
+  }
+
   private makeRoom(now: number): void {
     dropExpired(this.completed, now, EXPIRED_CHECKS_PER_RESERVATION);
     dropExpired(this.inFlight, now, EXPIRED_CHECKS_PER_RESERVATION);

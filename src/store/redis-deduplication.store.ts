@@ -33,6 +33,13 @@ const COMPLETE = script(
     "if value == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end " +
     'if value == ARGV[2] then return 1 end return 0',
 );
+const RESERVE = script(
+  "if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 'reserved' end " +
+    "local value = redis.call('GET', KEYS[1]) " +
+    "if value == ARGV[1] then return 'reserved' end " +
+    "if value and string.sub(value, 1, #ARGV[3]) == ARGV[3] then return 'completed' end " +
+    "return 'in_flight'",
+);
 const RELEASE = script(
   "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
 );
@@ -42,7 +49,9 @@ const RELEASE = script(
  * a reservation is one `SET key value NX PX ttl` (followed by a `GET` when the key exists, to tell
  * a completed delivery from one in flight), and completing or releasing it is a Lua script that
  * only touches the key while it still holds this reservation's token. Works with a
- * standalone `Redis` client and with a `Cluster` (every operation uses a single key).
+ * standalone `Redis` client and with a `Cluster` (every operation uses a single key). The `…Many`
+ * methods send one script per key in a single pipeline on a standalone client (one round trip),
+ * and one command per key on a cluster, whose pipelines cannot span nodes.
  *
  * Pass your own ioredis client; the store never connects, configures or closes it. Close it in
  * `onApplicationShutdown` (not `onModuleDestroy`), so that deliveries still in flight during
@@ -98,6 +107,73 @@ export class RedisFalkorDeduplicationStore implements FalkorDeduplicationStore {
   /** {@inheritDoc FalkorDeduplicationStore.release} */
   async release(key: string, token: string): Promise<boolean> {
     return (await this.run(RELEASE, key, IN_FLIGHT + token)) === 1;
+  }
+
+  /** {@inheritDoc FalkorDeduplicationStore.reserveMany} */
+  async reserveMany(
+    keys: readonly string[],
+    token: string,
+    ttlMs: number,
+  ): Promise<FalkorReservationResult[]> {
+    if (this.redis.isCluster) {
+      return Promise.all(keys.map((key) => this.reserve(key, token, ttlMs)));
+    }
+    return this.pipelined(RESERVE, keys, IN_FLIGHT + token, ttlMs, COMPLETED) as Promise<
+      FalkorReservationResult[]
+    >;
+  }
+
+  /** {@inheritDoc FalkorDeduplicationStore.completeMany} */
+  async completeMany(keys: readonly string[], token: string, ttlMs: number): Promise<boolean[]> {
+    if (this.redis.isCluster) {
+      return Promise.all(keys.map((key) => this.complete(key, token, ttlMs)));
+    }
+    const results = await this.pipelined(
+      COMPLETE,
+      keys,
+      IN_FLIGHT + token,
+      COMPLETED + token,
+      ttlMs,
+    );
+    return results.map((result) => result === 1);
+  }
+
+  /** {@inheritDoc FalkorDeduplicationStore.releaseMany} */
+  async releaseMany(keys: readonly string[], token: string): Promise<boolean[]> {
+    if (this.redis.isCluster) {
+      return Promise.all(keys.map((key) => this.release(key, token)));
+    }
+    const results = await this.pipelined(RELEASE, keys, IN_FLIGHT + token);
+    return results.map((result) => result === 1);
+  }
+
+  /**
+   * Runs a script once per key in one pipeline. After a script cache flush (a restarted Redis),
+   * the scripts are loaded and the pipeline sent again: every script is idempotent per token.
+   */
+  private async pipelined(
+    script: Script,
+    keys: readonly string[],
+    ...args: (string | number)[]
+  ): Promise<unknown[]> {
+    const send = async () => {
+      const pipeline = (this.redis as Redis).pipeline();
+      for (const key of keys) {
+        pipeline.evalsha(script.sha, 1, this.keyPrefix + key, ...args);
+      }
+      return (await pipeline.exec()) ?? [];
+    };
+    let replies = await send();
+    if (replies.some(([error]) => String(error?.message).startsWith('NOSCRIPT'))) {
+      await this.redis.script('LOAD', script.source);
+      replies = await send();
+    }
+    return replies.map(([error, result]) => {
+      if (error) {
+        throw error;
+      }
+      return result;
+    });
   }
 
   private async run(script: Script, key: string, ...args: (string | number)[]): Promise<unknown> {

@@ -1,4 +1,4 @@
-import type { FalkorEventType } from '../events/event-catalog.js';
+import type { FalkorDeliveryType } from '../events/event-catalog.js';
 import { falkorSignatureHeaderName } from '../core/signature/signature-header.js';
 import { signFalkorPayload } from '../core/signature/signature.js';
 import { falkorSamplePayload, type FalkorPayloadOverrides } from './falkor-sample.payloads.js';
@@ -61,7 +61,7 @@ export function falkorDeliveryHeaders(
  * @throws TypeError when the secret is empty
  */
 export function createFalkorDelivery(
-  type: FalkorEventType | (string & Record<never, never>),
+  type: FalkorDeliveryType | (string & Record<never, never>),
   options: CreateFalkorDeliveryOptions = {},
 ): SignedFalkorDelivery {
   const payload = falkorSamplePayload(type, options.overrides);

@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { FalkorConfigurationError } from '../core/errors/falkor-webhook.errors.js';
-import type { FalkorEventType } from '../events/event-catalog.js';
+import type { FalkorDeliveryType } from '../events/event-catalog.js';
 import type { FalkorWebhookReceipt } from '../nest/http/falkor-webhook.receipt.js';
 import { FalkorWebhookReceiver } from '../nest/http/falkor-webhook.receiver.js';
 import { falkorSamplePayload } from './falkor-sample.payloads.js';
@@ -33,7 +33,7 @@ function receiverOf(app: INestApplicationContext): FalkorWebhookReceiver {
  */
 export async function dispatchFalkorEvent(
   app: INestApplicationContext,
-  type: FalkorEventType | (string & Record<never, never>),
+  type: FalkorDeliveryType | (string & Record<never, never>),
   payload: Readonly<Record<string, unknown>> = falkorSamplePayload(type),
 ): Promise<FalkorWebhookReceipt> {
   await app.init();

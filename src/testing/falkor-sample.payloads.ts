@@ -1,4 +1,4 @@
-import type { FalkorEventType } from '../events/event-catalog.js';
+import type { FalkorDeliveryType } from '../events/event-catalog.js';
 
 /** A JSON-ready payload, as the platform sends it. */
 export type FalkorSamplePayload = Readonly<Record<string, unknown>>;
@@ -97,7 +97,7 @@ const REWARD = { ID: 'FARE-STZH-05MD', name: 'Cup of Coffee', vouchers: [VOUCHER
  * Classroom & Events, Rewards), with the commas and `...etc` placeholders the published examples
  * lack repaired, deeply frozen. Use {@link falkorSamplePayload} for a copy you can change.
  */
-export const FALKOR_SAMPLE_PAYLOADS: Readonly<Record<FalkorEventType, FalkorSamplePayload>> =
+export const FALKOR_SAMPLE_PAYLOADS: Readonly<Record<FalkorDeliveryType, FalkorSamplePayload>> =
   deepFreeze(
     structuredClone({
       enrolments: {
@@ -151,11 +151,11 @@ export const FALKOR_SAMPLE_PAYLOADS: Readonly<Record<FalkorEventType, FalkorSamp
  * @param overrides - fields merged over the sample
  */
 export function falkorSamplePayload(
-  type: FalkorEventType | (string & Record<never, never>),
+  type: FalkorDeliveryType | (string & Record<never, never>),
   overrides: FalkorPayloadOverrides = {},
 ): Record<string, unknown> {
   const sample: FalkorSamplePayload | undefined = Object.hasOwn(FALKOR_SAMPLE_PAYLOADS, type)
-    ? FALKOR_SAMPLE_PAYLOADS[type as FalkorEventType]
+    ? FALKOR_SAMPLE_PAYLOADS[type as FalkorDeliveryType]
     : undefined;
   return merge(structuredClone(sample ?? { type }), overrides);
 }

@@ -4,7 +4,7 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { IsString } from 'class-validator';
 import {
   FalkorConfigurationError,
-  type FalkorEventType,
+  type FalkorDeliveryType,
   FalkorWebhookModule,
   OnFalkorEvent,
   signFalkorPayload,
@@ -91,7 +91,7 @@ describe.each(adapters)('the documented catalog on %s', (adapter) => {
         { data: { enrolments: [falkorSampleEnrolment({ status: { level: '2' } })] } },
         'data.enrolments.0.status.level',
       ],
-    ] as [FalkorEventType, Record<string, unknown>, string][])(
+    ] as [FalkorDeliveryType, Record<string, unknown>, string][])(
       'refuse a %s delivery breaking %j with 400 naming %s',
       async (type, overrides, path) => {
         const response = await post(app, falkorSamplePayload(type, overrides));
@@ -198,7 +198,7 @@ describe.each(adapters)('the documented catalog on %s', (adapter) => {
   });
 
   describe('values the docs do not list', () => {
-    const undocumented: [FalkorEventType, Record<string, unknown>, string, string][] = [
+    const undocumented: [FalkorDeliveryType, Record<string, unknown>, string, string][] = [
       [
         'enrolments',
         { data: { enrolments: [falkorSampleEnrolment({ status: { state: 'Paused' } })] } },
@@ -316,7 +316,7 @@ describe.each(adapters)('the documented catalog on %s', (adapter) => {
 });
 
 /** The event a listener of `T` receives, as the recorder keeps it. */
-type FalkorEventPayload<T extends FalkorEventType> =
+type FalkorEventPayload<T extends FalkorDeliveryType> =
   import('../../src/index.js').FalkorWebhookEvent<T>;
 
 describe.each(adapters)('strictValues on %s', (adapter) => {
@@ -365,7 +365,7 @@ describe.each(adapters)('strictValues on %s', (adapter) => {
 describe('a listener of a type without a DTO', () => {
   @Injectable()
   class Certificates {
-    @OnFalkorEvent('certificates' as FalkorEventType)
+    @OnFalkorEvent('certificates' as FalkorDeliveryType)
     issue(): void {}
   }
 

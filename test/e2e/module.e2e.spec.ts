@@ -24,7 +24,7 @@ import {
   FalkorConfigurationError,
   FalkorDelivery,
   falkorEventName,
-  type FalkorEventType,
+  type FalkorDeliveryType,
   FalkorRewardsPayloadDto,
   FalkorWebhook,
   FalkorWebhookModule,
@@ -146,7 +146,7 @@ class CertificatesDto {
 
 // FalkorEventMap is not augmented here: that would add the type to the whole test project's
 // catalog. The cast stands for the augmentation an application would write.
-const CERTIFICATES = 'certificates' as FalkorEventType;
+const CERTIFICATES = 'certificates' as FalkorDeliveryType;
 
 @Injectable()
 class CertificatesListener {

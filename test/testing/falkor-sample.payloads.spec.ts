@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import {
   FALKOR_EVENT_CATALOG,
   FALKOR_EVENT_TYPES,
-  type FalkorEventType,
+  type FalkorDeliveryType,
   validateFalkorPayload,
 } from 'nestjs-falkor-webhook';
 import {
@@ -25,7 +25,7 @@ interface Sample {
   data: { pathway: { name: string; ID: string } } & Record<string, unknown[]>;
 }
 
-const sampleOf = (type: FalkorEventType) => FALKOR_SAMPLE_PAYLOADS[type] as unknown as Sample;
+const sampleOf = (type: FalkorDeliveryType) => FALKOR_SAMPLE_PAYLOADS[type] as unknown as Sample;
 
 describe('FALKOR_SAMPLE_PAYLOADS', () => {
   it('has a sample for every catalog event type and no other', () => {
@@ -140,7 +140,7 @@ describe('falkorSamplePayload', () => {
           scalar,
         ),
         fc.dictionary(key, scalar),
-        (type: FalkorEventType, top, pathway) => {
+        (type: FalkorDeliveryType, top, pathway) => {
           const payload = falkorSamplePayload(type, { ...top, data: { pathway } });
           const sample = FALKOR_SAMPLE_PAYLOADS[type] as Record<string, unknown> & Sample;
           for (const [name, value] of Object.entries(top)) {

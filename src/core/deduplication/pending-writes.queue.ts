@@ -48,11 +48,12 @@ export class PendingWritesQueue {
   /** Queues a write and schedules a retry. */
   add(write: FalkorPendingWrite): void {
     if (this.writes.size >= MAX_PENDING_WRITES) {
-      const [token, oldest] = this.writes.entries().next().value as [string, FalkorPendingWrite];
-      this.writes.delete(token);
+      const [id, oldest] = this.writes.entries().next().value as [string, FalkorPendingWrite];
+      this.writes.delete(id);
       this.drop(oldest, 'overflow');
     }
-    this.writes.set(write.token, write);
+    // One attempt holds several keys under its token (record events): a write is both.
+    this.writes.set(`${write.token}\u0000${write.key}`, write);
     this.schedule();
   }
 
@@ -84,9 +85,9 @@ export class PendingWritesQueue {
   }
 
   private async run(): Promise<void> {
-    for (const [token, write] of this.writes) {
+    for (const [id, write] of this.writes) {
       if (write.expiresAt <= Date.now()) {
-        this.writes.delete(token);
+        this.writes.delete(id);
         this.drop(write, 'expired');
         continue;
       }
@@ -97,7 +98,7 @@ export class PendingWritesQueue {
         this.schedule();
         return;
       }
-      this.writes.delete(token);
+      this.writes.delete(id);
     }
     this.delayMs = FIRST_DELAY_MS;
   }

@@ -14,6 +14,7 @@ export type FalkorWebhookErrorCode =
   | 'listener_failed'
   | 'delivery_in_progress'
   | 'deduplication_unavailable'
+  | 'records_unavailable'
   | 'shutting_down';
 
 /**
@@ -180,6 +181,8 @@ export class FalkorConfigurationError extends FalkorWebhookError {
 export interface FalkorListenerFailure {
   /** `ClassName.methodName` of the listener. */
   readonly listener: string;
+  /** The record event it was called for (`attendee.booked`, ...); absent for the delivery's type. */
+  readonly event?: string;
   /** What it threw. */
   readonly error: unknown;
 }
@@ -201,11 +204,13 @@ export class FalkorListenerError extends FalkorWebhookError {
     super(
       500,
       'listener_failed',
-      `${failures.length} listener(s) failed for "${eventType}": ${failures
-        .map((f) => f.listener)
-        .join(
-          ', ',
-        )}. The delivery was not acknowledged, so a sender that retries can deliver it again.`,
+      `${failures.length} listener call(s) failed for "${eventType}": ${[
+        ...new Set(
+          failures.map((f) => (f.event === undefined ? f.listener : `${f.listener} (${f.event})`)),
+        ),
+      ].join(
+        ', ',
+      )}. The delivery was not acknowledged, so a sender that retries can deliver it again.`,
       { cause: new AggregateError(failures.map((f) => f.error)) },
     );
   }
@@ -251,6 +256,55 @@ export class FalkorDeliveryInProgressError extends FalkorRetryableError {
         `again. Retry it after ${retryAfterSeconds} s: it is then acknowledged if the first ` +
         'attempt succeeded, or processed if it failed.',
       retryAfterSeconds,
+    );
+  }
+}
+
+/**
+ * A change of the delivery (a record with its new state) is being fired right now by another
+ * delivery, perhaps on another instance (409, or 503 with `records.inFlightStatus`). The other
+ * changes of this delivery were processed; it is not acknowledged, because the change in flight
+ * may still fail: a retry fires it then, or finds it done.
+ */
+export class FalkorChangeInProgressError extends FalkorRetryableError {
+  /**
+   * @param status - 409 or 503, as configured
+   * @param retryAfterSeconds - the `Retry-After` value, in whole seconds
+   * @param changes - how many of the delivery's changes were in flight elsewhere
+   */
+  constructor(
+    status: 409 | 503,
+    retryAfterSeconds: number,
+    readonly changes: number,
+  ) {
+    super(
+      status,
+      'delivery_in_progress',
+      `${changes} change(s) of this delivery are being processed by another delivery, so they ` +
+        `were not fired again and the delivery was not acknowledged. Retry it after ` +
+        `${retryAfterSeconds} s: those changes are then done, or fired if their first attempt failed.`,
+      retryAfterSeconds,
+    );
+  }
+}
+
+/**
+ * The store of record events failed or timed out, so the delivery was not processed (503): no
+ * change is dropped, the sender's retry fires them.
+ */
+export class FalkorRecordStoreError extends FalkorRetryableError {
+  /**
+   * @param retryAfterSeconds - the `Retry-After` value, in whole seconds
+   * @param cause - what the store threw, for logs only
+   */
+  constructor(retryAfterSeconds: number, cause: unknown) {
+    super(
+      503,
+      'records_unavailable',
+      "The delivery's record changes could not be checked against the record of changes " +
+        `already fired, so it was not processed. Retry it after ${retryAfterSeconds} s.`,
+      retryAfterSeconds,
+      { cause },
     );
   }
 }

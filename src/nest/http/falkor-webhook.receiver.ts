@@ -3,6 +3,7 @@ import {
   Inject,
   Injectable,
   Logger,
+  type OnApplicationBootstrap,
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
@@ -19,7 +20,10 @@ import {
 import { falkorVerifiedMessage } from '../../core/verification/verification.messages.js';
 import type { FalkorWebhookRequest } from '../../core/verification/webhook.request.js';
 import { FalkorDeliveryValidator } from '../../events/delivery.validator.js';
-import { falkorWebhookEvent } from '../../events/falkor-webhook.event.js';
+import { falkorWebhookEvent, type FalkorWebhookEvent } from '../../events/falkor-webhook.event.js';
+import { FALKOR_RECORD_EVENT_TYPES, FALKOR_RECORD_EVENTS } from '../../events/record-events.js';
+import { falkorRecordChanges, type FalkorRecordChange } from '../../records/record.changes.js';
+import { FalkorRecordClaims, type FalkorRecordClaim } from '../../records/record.claims.js';
 import type { FalkorWebhookSettings } from '../falkor-webhook.settings.js';
 import { FALKOR_WEBHOOK_SETTINGS } from '../falkor-webhook.tokens.js';
 import { FalkorEventDispatcher } from '../listeners/falkor-event.dispatcher.js';
@@ -37,36 +41,63 @@ const NOT_DEDUPLICATED = {
   close: (): Promise<void> => Promise.resolve(),
 };
 
+/** The record of changes of a module whose record events are off: nothing is tracked. */
+const NO_RECORDS = {
+  reserve: (): Promise<FalkorRecordClaim> =>
+    Promise.resolve({ held: [], alreadyDone: 0, inFlight: 0 }),
+  settle: (): Promise<void> => Promise.resolve(),
+  close: (): Promise<void> => Promise.resolve(),
+};
+
 /**
  * Receives one delivery from request to receipt, as the pipeline of one import of
- * `FalkorWebhookModule`: admit → verify → decode → validate → reserve → dispatch → settle →
- * answer. Each step is a call into its own room; none calls back up.
+ * `FalkorWebhookModule`: admit → verify → decode → validate → reserve → detect changes →
+ * reserve changes → dispatch → settle → answer. Each step is a call into its own room; none
+ * calls back up.
  */
 @Injectable()
 export class FalkorWebhookReceiver
-  implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown
+  implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown
 {
   private readonly logger = new Logger('FalkorWebhook');
   private readonly inFlight = new FalkorInFlightDeliveries();
   private readonly validator: FalkorDeliveryValidator;
   private readonly deduplicator: Pick<FalkorDeduplicator, 'reserve' | 'settle' | 'close'>;
+  private readonly records: Pick<FalkorRecordClaims, 'reserve' | 'settle' | 'close'>;
+  private readonly listening = (type: string) => this.registry.listens(type);
 
   constructor(
     @Inject(FALKOR_WEBHOOK_SETTINGS) private readonly settings: FalkorWebhookSettings,
     private readonly dispatcher: FalkorEventDispatcher,
-    registry: FalkorListenerRegistry,
+    private readonly registry: FalkorListenerRegistry,
   ) {
     registry.knowTypes(settings.dtos.keys());
     this.validator = new FalkorDeliveryValidator(settings, (message) => this.logger.warn(message));
     this.deduplicator = settings.deduplication
       ? new FalkorDeduplicator(settings.deduplication, this.logger)
       : NOT_DEDUPLICATED;
+    this.records = settings.records
+      ? new FalkorRecordClaims(settings.records, this.logger)
+      : NO_RECORDS;
   }
 
   /** Logs the configuration warnings found at start-up. */
   onModuleInit(): void {
     for (const warning of this.settings.warnings) {
       this.logger.warn(warning);
+    }
+  }
+
+  /** Says, once the listeners are known, where record events are remembered when in memory. */
+  onApplicationBootstrap(): void {
+    this.registry.onApplicationBootstrap();
+    const listened = FALKOR_RECORD_EVENT_TYPES.filter(this.listening);
+    if (this.settings.records?.storeKind === 'memory' && listened.length > 0) {
+      this.logger.log(
+        `Record events (${listened.join(', ')}) are remembered in this process's memory: each ` +
+          'change fires once per process, and again after a restart. Set "records.store" to a ' +
+          'RedisFalkorDeduplicationStore to make them exactly once across instances and restarts.',
+      );
     }
   }
 
@@ -81,7 +112,7 @@ export class FalkorWebhookReceiver
    */
   async beforeApplicationShutdown(): Promise<void> {
     await this.inFlight.drain();
-    await this.deduplicator.close();
+    await Promise.all([this.deduplicator.close(), this.records.close()]);
   }
 
   /**
@@ -135,18 +166,58 @@ export class FalkorWebhookReceiver
       if (reservation.state === 'duplicate') {
         return falkorReceipt(type, 'duplicate');
       }
-      const outcome = await this.dispatcher.dispatch(
-        event,
-        this.settings.listenerTimeoutMs,
-        request,
-      );
-      await this.deduplicator.settle(reservation, outcome.failures.length === 0);
-      if (outcome.listeners === 0) {
-        this.validator.unobserved(type);
+      let succeeded = false;
+      try {
+        const changes = this.changesOf(event);
+        const claim = await this.records.reserve(changes ?? []);
+        const [outcome, changed] = await Promise.all([
+          this.dispatcher.dispatch(event, this.settings.listenerTimeoutMs, request),
+          this.dispatcher.dispatchChanges(
+            claim.held,
+            event,
+            this.settings.listenerTimeoutMs,
+            this.settings.records?.concurrency ?? 1,
+            request,
+          ),
+        ]);
+        await this.records.settle(claim, changed.succeeded);
+        const receipt = falkorReceipt(
+          type,
+          outcome,
+          changes && this.settings.records
+            ? {
+                claim,
+                outcome: changed,
+                inFlightStatus: this.settings.records.inFlightStatus,
+                retryAfterSeconds: this.settings.records.retryAfterSeconds,
+              }
+            : undefined,
+        );
+        succeeded = true;
+        if (receipt.listeners === 0 && changes === undefined) {
+          this.validator.unobserved(type);
+        }
+        return receipt;
+      } finally {
+        await this.deduplicator.settle(reservation, succeeded);
       }
-      return falkorReceipt(type, outcome);
     } finally {
       this.inFlight.leave();
     }
+  }
+
+  /**
+   * The detect step: the record changes of a delivery whose type has record events with
+   * listeners, or `undefined` when none of its record events is listened to (nothing is tracked).
+   */
+  private changesOf(event: FalkorWebhookEvent): FalkorRecordChange[] | undefined {
+    const records = this.settings.records;
+    const tracked = FALKOR_RECORD_EVENT_TYPES.some(
+      (name) => FALKOR_RECORD_EVENTS[name] === event.type && this.listening(name),
+    );
+    if (records === undefined || !tracked) {
+      return undefined;
+    }
+    return falkorRecordChanges(event.type, event.payload, this.listening, records.keyPrefix);
   }
 }

@@ -11,6 +11,9 @@ import {
   type FalkorWebhookErrorCode,
 } from '../../core/errors/falkor-webhook.errors.js';
 
+/** How many failed listener calls of one delivery are logged with their stacks. */
+const LOGGED_FAILURES = 10;
+
 const INTERNAL_ERROR_MESSAGE =
   'The webhook could not be processed; it was not acknowledged, so a sender that retries can ' +
   'deliver it again.';
@@ -86,11 +89,18 @@ export function falkorHttpException(error: FalkorWebhookError): HttpException {
 
 function logRefusal(error: FalkorWebhookError, logger: Logger): void {
   if (error instanceof FalkorListenerError) {
-    for (const failure of error.failures) {
+    for (const failure of error.failures.slice(0, LOGGED_FAILURES)) {
       const cause = failure.error as Error | undefined;
       logger.error(
-        `Listener ${failure.listener} failed for "${error.eventType}": ${cause?.message ?? String(cause)}`,
+        `Listener ${failure.listener} failed for "${failure.event ?? error.eventType}": ${cause?.message ?? String(cause)}`,
         cause?.stack,
+      );
+    }
+    if (error.failures.length > LOGGED_FAILURES) {
+      // A snapshot of thousands of changes with a broken listener must not flood the log.
+      logger.error(
+        `${error.failures.length - LOGGED_FAILURES} more listener call(s) failed for ` +
+          `"${error.eventType}" (not logged one by one).`,
       );
     }
   } else if (error instanceof FalkorRetryableError) {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FalkorListenerFailure } from '../../core/errors/falkor-webhook.errors.js';
-import type { FalkorWebhookEvent } from '../../events/falkor-webhook.event.js';
+import { falkorRecordEvent, type FalkorWebhookEvent } from '../../events/falkor-webhook.event.js';
+import type { FalkorRecordChange } from '../../records/record.changes.js';
 import { falkorEventName, FalkorListenerOutcome } from './falkor-listener.outcome.js';
 import { FalkorListenerRegistry } from './falkor-listener.registry.js';
 
@@ -12,6 +13,15 @@ export interface FalkorDispatchOutcome {
   readonly listeners: number;
   /** The listeners that threw, rejected or did not settle in time (empty when all succeeded). */
   readonly failures: readonly FalkorListenerFailure[];
+}
+
+/**
+ * How the dispatch of a delivery's record changes ended: per change, in order, whether all its
+ * listeners succeeded.
+ */
+export interface FalkorChangesOutcome extends FalkorDispatchOutcome {
+  /** For each change given, whether every listener of its record events succeeded. */
+  readonly succeeded: readonly boolean[];
 }
 
 /**
@@ -53,5 +63,56 @@ export class FalkorEventDispatcher {
       }
     }
     return { listeners, failures };
+  }
+
+  /**
+   * Fires each change's record events to their listeners, `concurrency` changes at a time, and
+   * reports how each change ended; it never throws for a listener's failure.
+   *
+   * @param changes - the changes this delivery holds
+   * @param delivery - the delivery's event, whose details every record event carries
+   * @param listenerTimeoutMs - how long each listener may take
+   * @param concurrency - how many changes run at once
+   * @param request - the HTTP request it came with, for request-scoped listeners
+   */
+  async dispatchChanges(
+    changes: readonly FalkorRecordChange[],
+    delivery: FalkorWebhookEvent,
+    listenerTimeoutMs: number,
+    concurrency: number,
+    request?: object,
+  ): Promise<FalkorChangesOutcome> {
+    const succeeded: boolean[] = new Array<boolean>(changes.length).fill(false);
+    const failures: FalkorListenerFailure[] = [];
+    let listeners = 0;
+    let next = 0;
+    const fire = async (change: FalkorRecordChange) => {
+      const outcomes = await Promise.all(
+        change.events.map((type) =>
+          this.dispatch(
+            falkorRecordEvent(delivery, type, change.payload),
+            listenerTimeoutMs,
+            request,
+          ),
+        ),
+      );
+      let ok = true;
+      outcomes.forEach((outcome, index) => {
+        listeners += outcome.listeners;
+        for (const failure of outcome.failures) {
+          failures.push({ ...failure, event: change.events[index] });
+          ok = false;
+        }
+      });
+      return ok;
+    };
+    const worker = async () => {
+      while (next < changes.length) {
+        const index = next++;
+        succeeded[index] = await fire(changes[index]);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, changes.length) }, worker));
+    return { listeners, failures, succeeded };
   }
 }

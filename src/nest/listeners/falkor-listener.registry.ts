@@ -4,6 +4,7 @@ import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js'
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { FalkorConfigurationError } from '../../core/errors/falkor-webhook.errors.js';
 import type { FalkorWebhookEvent } from '../../events/falkor-webhook.event.js';
+import { FALKOR_RECORD_EVENTS } from '../../events/record-events.js';
 import {
   type FalkorDeliveryContext,
   falkorEventName,
@@ -78,6 +79,7 @@ function settling(
 export class FalkorListenerRegistry implements OnApplicationBootstrap {
   private readonly logger = new Logger('FalkorWebhook');
   private readonly knownTypes = new Set<string>();
+  private readonly listenedTypes = new Set<string>();
   /** Each delivery's context, kept beside its event rather than on it. */
   private readonly contexts = new WeakMap<object, FalkorDeliveryContext>();
   private readonly contextOf = (event: object) => this.contexts.get(event);
@@ -93,8 +95,9 @@ export class FalkorListenerRegistry implements OnApplicationBootstrap {
   }
 
   /**
-   * Declares event types some import of the module has a DTO for; called by each receiver when
-   * it is created, before the listeners are subscribed.
+   * Declares event types some import of the module has a DTO for, with the record events of
+   * their records; called by each receiver when it is created, before the listeners are
+   * subscribed.
    *
    * @param types - the types
    */
@@ -102,6 +105,21 @@ export class FalkorListenerRegistry implements OnApplicationBootstrap {
     for (const type of types) {
       this.knownTypes.add(type);
     }
+    for (const [event, type] of Object.entries(FALKOR_RECORD_EVENTS)) {
+      if (this.knownTypes.has(type)) {
+        this.knownTypes.add(event);
+      }
+    }
+  }
+
+  /**
+   * Whether an `@OnFalkorEvent` listener of this type is subscribed: record events nobody
+   * listens to are not tracked at all.
+   *
+   * @param type - an event type or record event
+   */
+  listens(type: string): boolean {
+    return this.listenedTypes.has(type);
   }
 
   /** Subscribes the listeners, once, when every module is initialised. */
@@ -171,6 +189,7 @@ export class FalkorListenerRegistry implements OnApplicationBootstrap {
     );
     for (const { types, options } of subscriptions) {
       for (const type of types) {
+        this.listenedTypes.add(type);
         if (options.prependListener) {
           emitter.prependListener(falkorEventName(type), listener);
         } else {
