@@ -8,11 +8,11 @@ const PURE_CORE = {
     {
       group: ['@nestjs/*'],
       message:
-        'core/, events/, records/ and store/ import nothing from Nest: put Nest glue in src/nest/.',
+        'core/, events/, queue/, records/ and store/ import nothing from Nest: put Nest glue in src/nest/.',
     },
     {
       regex: '(^|/)nest/',
-      message: 'core/, events/, records/ and store/ never call up into src/nest/.',
+      message: 'core/, events/, queue/, records/ and store/ never call up into src/nest/.',
     },
   ],
 };
@@ -51,7 +51,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [NO_TESTS] }] },
   },
   {
-    files: ['src/core/**', 'src/events/**', 'src/records/**', 'src/store/**'],
+    files: ['src/core/**', 'src/events/**', 'src/queue/**', 'src/records/**', 'src/store/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [...PURE_CORE.patterns, NO_TESTS] }] },
   },
   {

@@ -6,8 +6,11 @@ import { TicketsListener } from './listeners/tickets.listener.js';
 import { VouchersListener } from './listeners/vouchers.listener.js';
 
 /**
- * The sample application: the webhook route at POST /webhooks/falkor and one listener per webhook:
- * certificates for completed enrolments, tickets for booked attendees, fulfilment of vouchers.
+ * The sample application: the webhook route at POST /webhooks/falkor and one listener per webhook,
+ * each on record events: certificates for completed enrolments, tickets for booked attendees,
+ * fulfilment of pending vouchers. Without a `records` option, the changes they fired are
+ * remembered in this process's memory (the start-up log says so); several instances would share a
+ * `RedisFalkorDeduplicationStore` through `records: { store }`.
  */
 @Module({})
 export class AppModule {

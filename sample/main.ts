@@ -42,6 +42,10 @@ async function bootstrap(): Promise<void> {
       (config.usingDevelopmentSecret ? ` --secret ${config.secret}` : '') +
       '\n\n',
   );
+  process.stdout.write(
+    'Send either one twice: the second time no record event fires again, and the answer counts ' +
+      'the enrolments\' changes in "changes.alreadyDone".\n\n',
+  );
 }
 
 void bootstrap();

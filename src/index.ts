@@ -6,6 +6,7 @@ export {
   FalkorDeliveryInProgressError,
   FalkorListenerError,
   FalkorPayloadError,
+  FalkorQueueUnavailableError,
   FalkorRecordStoreError,
   FalkorRetryableError,
   FalkorShuttingDownError,
@@ -158,3 +159,13 @@ export {
   type FalkorWebhookGuardAsyncOptions,
 } from './nest/guard/falkor-webhook.route.js';
 export type { FalkorWebhookErrorBody } from './nest/http/falkor-webhook.refusal.js';
+export { FalkorDeliveryQueue } from './nest/queue/falkor-delivery.queue.js';
+export {
+  DEFAULT_FALKOR_QUEUE_NAME,
+  FalkorQueueClient,
+  openFalkorQueue,
+  type FalkorFailedDelivery,
+  type FalkorQueueAddress,
+} from './queue/falkor-queue.client.js';
+export type { FalkorQueueOptions, FalkorQueueRole } from './queue/queue.options.js';
+export type { FalkorQueuedDelivery, FalkorQueuedFailure } from './queue/queued.delivery.js';

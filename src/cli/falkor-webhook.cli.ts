@@ -3,15 +3,23 @@ import { CLI_EXIT_CODES, type CliCommand } from './cli.command.js';
 import { CliFailure, CliUsageError } from './cli.errors.js';
 import type { CliIo } from './cli.io.js';
 import { eventsCommand } from './events.command.js';
+import { queueCommand } from './queue.command.js';
 import { sendCommand } from './send.command.js';
 import { signCommand } from './sign.command.js';
 import { verifyCommand } from './verify.command.js';
 
-const COMMANDS: readonly CliCommand[] = [sendCommand, signCommand, verifyCommand, eventsCommand];
+const COMMANDS: readonly CliCommand[] = [
+  sendCommand,
+  signCommand,
+  verifyCommand,
+  eventsCommand,
+  queueCommand,
+];
 
 const HELP = `Usage: falkor-webhook <command> [options]
 
-Sends signed test deliveries to a Falkor Pathways webhook receiver, and signs or verifies bodies.
+Sends signed test deliveries to a Falkor Pathways webhook receiver, signs or verifies bodies, and
+lists or replays the failed deliveries of queue mode.
 
 Commands:
 ${COMMANDS.map((command) => `  ${command.name.padEnd(8)}${command.summary}`).join('\n')}

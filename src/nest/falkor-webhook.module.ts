@@ -12,6 +12,8 @@ import { FalkorContentEncodingMiddleware } from './http/falkor-content-encoding.
 import { FalkorWebhookReceiver } from './http/falkor-webhook.receiver.js';
 import { FalkorListenersModule } from './listeners/falkor-listeners.module.js';
 import { FalkorRawBodyInspector } from './http/raw-body.inspector.js';
+import { FalkorDeliveryQueue } from './queue/falkor-delivery.queue.js';
+import { FalkorQueueWorker } from './queue/falkor-queue.worker.js';
 import { FALKOR_WEBHOOK_CONTROLLER, FALKOR_WEBHOOK_SETTINGS } from './falkor-webhook.tokens.js';
 import {
   FALKOR_WEBHOOK_ASYNC_OPTIONS_TYPE,
@@ -54,8 +56,10 @@ import { prepareFalkorWebhookSettings } from './falkor-webhook.settings.js';
     },
     FalkorWebhookReceiver,
     FalkorRawBodyInspector,
+    FalkorDeliveryQueue,
+    FalkorQueueWorker,
   ],
-  exports: [FalkorWebhookReceiver, FALKOR_WEBHOOK_SETTINGS],
+  exports: [FalkorWebhookReceiver, FALKOR_WEBHOOK_SETTINGS, FalkorDeliveryQueue],
 })
 export class FalkorWebhookModule extends FalkorWebhookConfigurableModule implements NestModule {
   constructor(

@@ -2,6 +2,7 @@ import type { ValidatorOptions } from 'class-validator';
 import type { FalkorDeduplicationOptions } from '../core/deduplication/deduplication.options.js';
 import type { FalkorEventDtoClass } from '../events/event-catalog.js';
 import type { FalkorRecordsOptions } from '../records/records.options.js';
+import type { FalkorQueueOptions } from '../queue/queue.options.js';
 import type { FalkorSecrets } from '../core/signature/signature.js';
 import type { FalkorUnknownEventPolicy } from '../events/delivery.validator.js';
 import type {
@@ -58,9 +59,16 @@ export interface FalkorWebhookModuleOptions {
    * Where record events (`enrolment.completed`, `attendee.booked`, ...) remember the changes they
    * fired, so that each fires once. On without configuration, in this process's memory (or in
    * the `deduplication.store` when one is set); `{ store: new RedisFalkorDeduplicationStore(redis) }`
-   * makes them exactly once across instances; `false` turns them off.
+   * fires each change once across instances; `false` turns them off.
    */
   records?: false | FalkorRecordsOptions;
+  /**
+   * Acknowledge each verified delivery with 202 once it is stored in a BullMQ queue on Redis,
+   * and process it in a worker with retries: `{ connection: { host, port } }`. Needs the optional
+   * peer dependencies `bullmq` and `@nestjs/bullmq`. Default: deliveries are processed before the
+   * route answers.
+   */
+  queue?: false | FalkorQueueOptions;
 }
 
 /**

@@ -25,6 +25,12 @@ import type { FalkorUnknownEventPolicy } from '../events/delivery.validator.js';
 import { FALKOR_EVENT_CATALOG, type FalkorEventDtoClass } from '../events/event-catalog.js';
 import { isFalkorRecordEvent } from '../events/record-events.js';
 import type { FalkorRecordsOptions, FalkorRecordsSettings } from '../records/records.options.js';
+import { DEFAULT_FALKOR_QUEUE_NAME } from '../queue/falkor-queue.client.js';
+import type {
+  FalkorQueueOptions,
+  FalkorQueueRole,
+  FalkorQueueSettings,
+} from '../queue/queue.options.js';
 import type { FalkorDeduplicationStore } from '../store/deduplication.store.js';
 import { MemoryFalkorDeduplicationStore } from '../store/memory-deduplication.store.js';
 import type { FalkorWebhookModuleOptions } from './falkor-webhook.options.js';
@@ -347,7 +353,7 @@ export function prepareFalkorRecords(
   if (options === false) {
     return undefined;
   }
-  const given = options ?? {};
+  const given = options === undefined ? {} : options;
   const fail = failRecords;
   checkFields(
     fail,
@@ -378,6 +384,76 @@ export function prepareFalkorRecords(
   };
 }
 
+const KNOWN_QUEUE_OPTIONS: ReadonlySet<string> = new Set([
+  'connection',
+  'name',
+  'attempts',
+  'backoff',
+  'concurrency',
+  'role',
+  'enqueueTimeoutMs',
+  'retryAfterSeconds',
+]);
+const QUEUE_ROLES: readonly FalkorQueueRole[] = ['both', 'receiver', 'worker'];
+const failQueue = failOption('queue');
+
+/**
+ * Checks the `queue` option at start-up and applies its defaults.
+ *
+ * @param options - the option as given; `undefined` or `false` keep deliveries inline
+ * @returns the prepared settings, or `undefined` without a queue
+ * @throws FalkorConfigurationError naming the faulty field and the fix
+ */
+export function prepareFalkorQueue(
+  options: FalkorQueueOptions | false | undefined,
+): FalkorQueueSettings | undefined {
+  if (options === undefined || options === false) {
+    return undefined;
+  }
+  const fail = failQueue;
+  checkFields(
+    fail,
+    options,
+    KNOWN_QUEUE_OPTIONS,
+    "{ connection: { host: 'localhost', port: 6379 } }",
+  );
+  if (typeof options.connection !== 'object' || options.connection === null) {
+    fail(
+      'connection',
+      'is required: ioredis options such as { host, port } or an ioredis client, as BullMQ takes it.',
+    );
+  }
+  const name = options.name ?? DEFAULT_FALKOR_QUEUE_NAME;
+  if (typeof name !== 'string' || name.length === 0 || name.includes(':')) {
+    fail('name', `must be a non-empty string without ":", got ${JSON.stringify(name)}.`);
+  }
+  const role = options.role ?? 'both';
+  if (!QUEUE_ROLES.includes(role)) {
+    fail('role', `must be one of ${QUEUE_ROLES.join(', ')}, got ${JSON.stringify(role)}.`);
+  }
+  const backoff = options.backoff ?? { type: 'exponential', delay: 1000 };
+  if (
+    typeof backoff === 'number'
+      ? !Number.isFinite(backoff) || backoff < 0
+      : typeof backoff !== 'object' || backoff === null || typeof backoff.type !== 'string'
+  ) {
+    fail(
+      'backoff',
+      "must be a delay in ms or BullMQ's backoff options such as { type: 'exponential', delay: 1000 }.",
+    );
+  }
+  return {
+    connection: options.connection,
+    name,
+    attempts: wholeNumber(fail, 'attempts', options.attempts, 5),
+    backoff,
+    concurrency: wholeNumber(fail, 'concurrency', options.concurrency, 4),
+    role,
+    enqueueTimeoutMs: wholeNumber(fail, 'enqueueTimeoutMs', options.enqueueTimeoutMs, 2000),
+    retryAfterSeconds: wholeNumber(fail, 'retryAfterSeconds', options.retryAfterSeconds, 5),
+  };
+}
+
 /**
  * The module's options checked and prepared once, at start-up.
  */
@@ -400,6 +476,8 @@ export interface FalkorWebhookSettings extends FalkorVerificationSettings {
   readonly deduplication: FalkorDeduplicationSettings | undefined;
   /** The prepared `records` option; `undefined` when record events are off. */
   readonly records: FalkorRecordsSettings | undefined;
+  /** The prepared `queue` option; `undefined` when deliveries are processed inline. */
+  readonly queue: FalkorQueueSettings | undefined;
 }
 
 const MODULE = 'FalkorWebhookModule';
@@ -465,9 +543,13 @@ export function prepareFalkorWebhookSettings(
     fail('"resolveEventType" must be a function (body, request) => string | undefined.');
   }
   const deduplication = prepareFalkorDeduplication(options.deduplication);
+  const queue = prepareFalkorQueue(options.queue);
   return {
     headers: prepareFalkorSignatureHeaders(options.platformName, MODULE),
-    ...prepareFalkorSecrets(options.secret, MODULE),
+    // A worker-only app has no route: it verifies nothing, so it needs no secret.
+    ...(queue?.role === 'worker' && options.secret === undefined
+      ? { secretsFor: () => [], warnings: [] }
+      : prepareFalkorSecrets(options.secret, MODULE)),
     maxBodyBytes,
     dtos: prepareDtos(options.events),
     resolveEventType: options.resolveEventType ?? typeFieldOf,
@@ -477,5 +559,6 @@ export function prepareFalkorWebhookSettings(
     listenerTimeoutMs,
     deduplication,
     records: prepareFalkorRecords(options.records, deduplication),
+    queue,
   };
 }

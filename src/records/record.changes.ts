@@ -76,32 +76,53 @@ function enrolmentChanges(pathway: FalkorPathwayDto, data: object, changes: Chan
   }
 }
 
-function attendeeChanges(pathway: FalkorPathwayDto, data: object, changes: Changes): void {
-  for (const event of listOf<FalkorEventDto>((data as { events?: unknown }).events)) {
-    for (const attendee of listOf<FalkorAttendeeDto>(event.attendees)) {
-      const state = String(attendee.state);
-      const names: FalkorRecordEventType[] = ATTENDEE_STATES.has(state)
-        ? ['attendee.updated', `attendee.${state}` as FalkorRecordEventType]
-        : ['attendee.updated'];
-      changes.add('attendee', [event.ID, attendee.guid, state], names, {
-        pathway,
-        event,
-        attendee,
-      });
+/**
+ * The changes of records that have a `guid` and a `state` below a parent with an `ID` (the
+ * attendees of an event, the vouchers of a reward): `<kind>.updated` for every new state, and
+ * `<kind>.<state>` too for a documented one.
+ */
+function stateChanges<Parent extends { ID: string }, Child extends { guid: string; state: string }>(
+  kind: 'attendee' | 'voucher',
+  documented: ReadonlySet<string>,
+  parents: readonly Parent[],
+  childrenOf: (parent: Parent) => unknown,
+  payloadOf: (parent: Parent, child: Child) => FalkorRecordChange['payload'],
+  changes: Changes,
+): void {
+  for (const parent of parents) {
+    for (const child of listOf<Child>(childrenOf(parent))) {
+      const state = String(child.state);
+      const names = [`${kind}.updated`, ...(documented.has(state) ? [`${kind}.${state}`] : [])];
+      changes.add(
+        kind,
+        [parent.ID, child.guid, state],
+        names as FalkorRecordEventType[],
+        payloadOf(parent, child),
+      );
     }
   }
 }
 
+function attendeeChanges(pathway: FalkorPathwayDto, data: object, changes: Changes): void {
+  stateChanges<FalkorEventDto, FalkorAttendeeDto>(
+    'attendee',
+    ATTENDEE_STATES,
+    listOf((data as { events?: unknown }).events),
+    (event) => event.attendees,
+    (event, attendee) => ({ pathway, event, attendee }),
+    changes,
+  );
+}
+
 function voucherChanges(pathway: FalkorPathwayDto, data: object, changes: Changes): void {
-  for (const reward of listOf<FalkorRewardDto>((data as { rewards?: unknown }).rewards)) {
-    for (const voucher of listOf<FalkorVoucherDto>(reward.vouchers)) {
-      const state = String(voucher.state);
-      const names: FalkorRecordEventType[] = VOUCHER_STATES.has(state)
-        ? ['voucher.updated', `voucher.${state}` as FalkorRecordEventType]
-        : ['voucher.updated'];
-      changes.add('voucher', [reward.ID, voucher.guid, state], names, { pathway, reward, voucher });
-    }
-  }
+  stateChanges<FalkorRewardDto, FalkorVoucherDto>(
+    'voucher',
+    VOUCHER_STATES,
+    listOf((data as { rewards?: unknown }).rewards),
+    (reward) => reward.vouchers,
+    (reward, voucher) => ({ pathway, reward, voucher }),
+    changes,
+  );
 }
 
 const FINDERS: Readonly<

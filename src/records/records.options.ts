@@ -6,7 +6,7 @@ import type { FalkorDeduplicationStore } from '../store/deduplication.store.js';
 export interface FalkorRecordsOptions {
   /**
    * Where changes are recorded: `new RedisFalkorDeduplicationStore(redis)` makes record events
-   * exactly once across instances. Default: the `deduplication.store` when one is set, otherwise
+   * fire each change once across instances. Default: the `deduplication.store` when one is set, otherwise
    * a `MemoryFalkorDeduplicationStore` of this process.
    */
   readonly store?: FalkorDeduplicationStore;

@@ -149,24 +149,31 @@ export class RedisFalkorDeduplicationStore implements FalkorDeduplicationStore {
 
   /**
    * Runs a script once per key in one pipeline. After a script cache flush (a restarted Redis),
-   * the scripts are loaded and the pipeline sent again: every script is idempotent per token.
+   * the script is loaded and only the commands Redis refused with NOSCRIPT are sent again, so
+   * that each key's answer is the one its script gave.
    */
   private async pipelined(
     script: Script,
     keys: readonly string[],
     ...args: (string | number)[]
   ): Promise<unknown[]> {
-    const send = async () => {
+    const send = async (indexes: readonly number[]) => {
       const pipeline = (this.redis as Redis).pipeline();
-      for (const key of keys) {
-        pipeline.evalsha(script.sha, 1, this.keyPrefix + key, ...args);
+      for (const index of indexes) {
+        pipeline.evalsha(script.sha, 1, this.keyPrefix + keys[index], ...args);
       }
       return (await pipeline.exec()) ?? [];
     };
-    let replies = await send();
-    if (replies.some(([error]) => String(error?.message).startsWith('NOSCRIPT'))) {
+    const replies = await send(keys.map((_, index) => index));
+    const refused = keys
+      .map((_, index) => index)
+      .filter((index) => String(replies[index]?.[0]?.message).startsWith('NOSCRIPT'));
+    if (refused.length > 0) {
       await this.redis.script('LOAD', script.source);
-      replies = await send();
+      const again = await send(refused);
+      refused.forEach((index, position) => {
+        replies[index] = again[position];
+      });
     }
     return replies.map(([error, result]) => {
       if (error) {

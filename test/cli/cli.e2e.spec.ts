@@ -6,7 +6,13 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Injectable, type INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { type FalkorWebhookEvent, OnFalkorEvent, signFalkorPayload } from 'nestjs-falkor-webhook';
+import {
+  FALKOR_EVENT_TYPES,
+  FALKOR_RECORD_EVENT_TYPES,
+  type FalkorWebhookEvent,
+  OnFalkorEvent,
+  signFalkorPayload,
+} from 'nestjs-falkor-webhook';
 import {
   FALKOR_SAMPLE_PAYLOADS,
   FALKOR_TEST_SECRET,
@@ -17,11 +23,13 @@ import { DEVELOPMENT_SECRET } from '../../sample/sample.config.js';
 import { docsDeliveryVectors } from '../support/vectors.js';
 import { type BuiltPackage, buildPackage, runNode } from '../support/built-package.js';
 
-/** What the sample's listeners log for the docs' example delivery of each type. */
+/**
+ * What the sample's record listeners log for the docs' example delivery of a type, the first time
+ * it reaches the app (its voucher is `notified`, which the sample does not listen to).
+ */
 const SAMPLE_LOGS = {
   enrolments: 'test@example.com is In Progress (90%) on pathway FA-HCPG-06RF',
   events: 'ticket 8bd0705f-c640-4191-9a1c-1a8cc73ad949 for test@example.com to Event (2 booked)',
-  rewards: 'fulfil voucher 6c720133-3916-4172-94c9-62d1394fc72b (Cup of Coffee)',
 } as const;
 
 @Injectable()
@@ -111,7 +119,12 @@ describe('the falkor-webhook CLI, built and run against the sample app', () => {
     expect(result.stderr).toContain(`POST ${sampleUrl}: enrolments`);
     const [status, body] = result.stdout.trim().split('\n');
     expect(status).toMatch(/^200 OK in \d+\.\d ms$/);
-    expect(JSON.parse(body)).toEqual({ received: true, type: 'enrolments', listeners: 1 });
+    expect(JSON.parse(body)).toEqual({
+      received: true,
+      type: 'enrolments',
+      listeners: 2,
+      changes: { fired: 2, alreadyDone: 0 },
+    });
     expect(sampleLogs(SAMPLE_LOGS.enrolments)).toBe(before + 1);
   });
 
@@ -142,15 +155,26 @@ describe('the falkor-webhook CLI, built and run against the sample app', () => {
     expect(sampleLogs(SAMPLE_LOGS.events)).toBe(before + 1);
   });
 
+  it('sends a delivery again: the sample fires none of its record events twice', async () => {
+    const before = sampleLogs(SAMPLE_LOGS.events);
+    const result = await run(['send', sampleUrl, '-e', 'events', '-s', DEVELOPMENT_SECRET]);
+    expect(result).toMatchObject({ code: 0 });
+    expect(JSON.parse(result.stdout.trim().split('\n')[1])).toMatchObject({
+      listeners: 0,
+      changes: { fired: 0, alreadyDone: 1 },
+    });
+    expect(sampleLogs(SAMPLE_LOGS.events)).toBe(before);
+  });
+
   it('sends --count deliveries with --concurrency and prints progress and a summary', async () => {
-    const before = sampleLogs(SAMPLE_LOGS.rewards);
+    const before = recording.get(Recorder).received.length;
     const result = await run([
       'send',
-      sampleUrl,
+      recordingUrl,
       '--event',
       'rewards',
       '--secret',
-      DEVELOPMENT_SECRET,
+      FALKOR_TEST_SECRET,
       '--count',
       '12',
       '--concurrency',
@@ -163,7 +187,7 @@ describe('the falkor-webhook CLI, built and run against the sample app', () => {
     expect(result.stdout).toMatch(
       /latency p50 [\d.]+ ms, p99 [\d.]+ ms \(min [\d.]+ ms, max [\d.]+ ms\)/,
     );
-    expect(sampleLogs(SAMPLE_LOGS.rewards)).toBe(before + 12);
+    expect(recording.get(Recorder).received.length).toBe(before + 12);
   });
 
   it('exits with 1 and shows the answer when the receiver refuses the delivery', async () => {
@@ -263,11 +287,22 @@ describe('the falkor-webhook CLI, built and run against the sample app', () => {
     const all = await run(['events']);
     expect(all.code).toBe(0);
     const lines = all.stdout.trimEnd().split('\n');
-    expect(lines.map((line) => line.split(/\s+/)[0])).toEqual(['enrolments', 'events', 'rewards']);
+    expect(lines.map((line) => line.split(/\s+/)[0])).toEqual([
+      ...FALKOR_EVENT_TYPES,
+      ...FALKOR_RECORD_EVENT_TYPES,
+    ]);
     expect(lines[1]).toMatch(/^events\s+Classroom & Events: /);
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^attendee\.booked\s+from events: an attendee whose new state is booked$/,
+      ),
+    );
     const one = await run(['events', 'events']);
     expect(one.code).toBe(0);
     expect(JSON.parse(one.stdout)).toEqual(FALKOR_SAMPLE_PAYLOADS.events);
+    const record = await run(['events', 'voucher.pending']);
+    expect(record.code).toBe(0);
+    expect(JSON.parse(record.stdout)).toEqual(FALKOR_SAMPLE_PAYLOADS.rewards);
   });
 
   it.each(['send', 'sign', 'verify', 'events'])('prints the help of %s', async (command) => {

@@ -1,6 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { signFalkorPayload } from 'nestjs-falkor-webhook';
+import {
+  FALKOR_RECORD_EVENT_TYPES,
+  FALKOR_RECORD_EVENTS,
+  signFalkorPayload,
+} from 'nestjs-falkor-webhook';
 import { FALKOR_SAMPLE_PAYLOADS } from 'nestjs-falkor-webhook/testing';
 import type { CliIo } from '../../src/cli/cli.io.js';
 import { runFalkorWebhookCli } from '../../src/cli/falkor-webhook.cli.js';
@@ -51,6 +55,7 @@ describe('runFalkorWebhookCli', () => {
     [['sign'], 'No webhook secret'],
     [['events', 'a', 'b'], 'events takes at most one event type'],
     [['events', 'certificates'], 'Unknown event type "certificates"'],
+    [['events', 'attendee.cancelled'], 'or a record event such as enrolment.completed'],
   ])('exits with 2 on %j', async (args, message) => {
     const run = fakeIo('{}');
     expect(await runFalkorWebhookCli(args, run.io)).toBe(2);
@@ -76,14 +81,36 @@ describe('runFalkorWebhookCli', () => {
     },
   );
 
-  it('lists one line per event type, each naming its webhook', async () => {
+  it('lists one line per event type, each naming its webhook, then one per record event', async () => {
     const run = fakeIo(undefined);
     expect(await runFalkorWebhookCli(['events'], run.io)).toBe(0);
     const lines = run.stdout().trimEnd().split('\n');
-    expect(lines.map((line) => line.split(/\s+/)[0])).toEqual(['enrolments', 'events', 'rewards']);
+    expect(lines.map((line) => line.split(/\s+/)[0])).toEqual([
+      'enrolments',
+      'events',
+      'rewards',
+      ...FALKOR_RECORD_EVENT_TYPES,
+    ]);
     expect(lines[0]).toContain('Enrolments:');
     expect(lines[1]).toContain('Classroom & Events:');
     expect(lines[2]).toContain('Rewards:');
+    for (const [index, event] of FALKOR_RECORD_EVENT_TYPES.entries()) {
+      // Each record event names the delivery type whose records it reports.
+      expect(lines[3 + index]).toMatch(
+        new RegExp(`^${event.replace('.', '\\.')} +from ${FALKOR_RECORD_EVENTS[event]}: \\S`),
+      );
+    }
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(100);
+  });
+
+  it.each([
+    ['enrolment.completed', 'enrolments'],
+    ['attendee.booked', 'events'],
+    ['voucher.expired', 'rewards'],
+  ] as const)('prints the sample delivery %s comes from: %s', async (event, type) => {
+    const run = fakeIo(undefined);
+    expect(await runFalkorWebhookCli(['events', event], run.io)).toBe(0);
+    expect(JSON.parse(run.stdout())).toEqual(FALKOR_SAMPLE_PAYLOADS[type]);
   });
 
   it('prints a command help with help <command>, and the command list for anything else', async () => {

@@ -61,6 +61,7 @@ describe('parseSendOptions', () => {
     [[URL_ARG, '-e', 'rewards', '-f', 'p.json'], '--event and --file exclude each other'],
     [[URL_ARG, '-e', 'reward'], 'Unknown event type "reward"'],
     [[URL_ARG, '-e', 'certificates'], 'use one of enrolments, events, rewards'],
+    [[URL_ARG, '-e', 'attendee.booked'], 'is a record event: it fires from events deliveries'],
     [[URL_ARG, '-f', 'p.json', '--pathway', 'FA-1'], '--pathway sets data.pathway.ID of a sample'],
     [[URL_ARG, '-e', 'events', '--pathway', ''], '--pathway needs the pathway ID'],
     [[URL_ARG, '-e', 'rewards', '-n', '0'], '--count must be a whole number of at least 1'],

@@ -3,7 +3,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { FALKOR_EVENT_CATALOG, FALKOR_EVENT_TYPES } from 'nestjs-falkor-webhook';
+import {
+  FALKOR_EVENT_CATALOG,
+  FALKOR_EVENT_TYPES,
+  isFalkorRecordEvent,
+} from 'nestjs-falkor-webhook';
 import { FALKOR_SAMPLE_PAYLOADS } from 'nestjs-falkor-webhook/testing';
 import { falkorFieldRules, type FalkorFieldKind } from '../../src/events/field.rules.js';
 import { markdownBlocks } from '../support/markdown.blocks.js';
@@ -176,24 +180,34 @@ describe('the docs', () => {
     expect(problems.map((p) => `${p.document}:${p.line}:${p.column} ${p.message}`)).toEqual([]);
   }, 120_000);
 
-  it('name only catalog types, or types they register, and no retries the platform does not document', () => {
+  it('name only catalog types, record events or types they register, and no retries the platform does not document', () => {
     const text = [...DOCUMENTS.values()].join('\n');
-    const uses = [
-      /@OnFalkorEvent\(\s*'([^']+)'/g,
-      /FalkorWebhookEvent<'([^']+)'/g,
+    /** Every quoted name in what each pattern's group matched: one type, a list or a union. */
+    const typesOf = (patterns: RegExp[]) =>
+      patterns.flatMap((pattern) =>
+        [...text.matchAll(pattern)].flatMap((match) =>
+          [...match[1].matchAll(/'([^']+)'|^([\w.-]+)$/g)].map((name) => name[1] ?? name[2]),
+        ),
+      );
+    // What a delivery carries: a catalog type, or one registered through `events`.
+    const deliveries = typesOf([
       /--event ([\w.-]+)/g,
-      /(?:dispatchFalkorEvent\([^,)]+,|createFalkorDelivery\(|falkorSamplePayload\()\s*'([^']+)'/g,
-    ].flatMap((pattern) => [...text.matchAll(pattern)].map((match) => match[1]));
+      /(?:dispatchFalkorEvent\([^,)]+,|createFalkorDelivery\(|falkorSamplePayload\()\s*('[^']+')/g,
+    ]);
+    // What a listener listens to: those, or a record event.
+    const listened = typesOf([
+      /@OnFalkorEvent\(\s*('[^']+'|\[[^\]]*\])/g,
+      /FalkorWebhookEvent<((?:'[^']+'(?:\s*\|\s*)?)+)>/g,
+    ]);
     const registered = [...text.matchAll(/events: \{([^}]*)\}/g)].flatMap((block) =>
       [...block[1].matchAll(/'?([\w.-]+)'?\s*:/g)].map((key) => key[1]),
     );
-    expect(uses.length).toBeGreaterThan(10);
-    expect(
-      uses.filter(
-        (type) =>
-          !(FALKOR_EVENT_TYPES as readonly string[]).includes(type) && !registered.includes(type),
-      ),
-    ).toEqual([]);
+    const delivered = (type: string) =>
+      (FALKOR_EVENT_TYPES as readonly string[]).includes(type) || registered.includes(type);
+    expect(deliveries.length + listened.length).toBeGreaterThan(10);
+    expect(listened.filter(isFalkorRecordEvent).length).toBeGreaterThanOrEqual(3);
+    expect(deliveries.filter((type) => !delivered(type))).toEqual([]);
+    expect(listened.filter((type) => !delivered(type) && !isFalkorRecordEvent(type))).toEqual([]);
     const unfounded = [
       'the platform redelivers',
       'platform will redeliver',

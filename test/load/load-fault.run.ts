@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { type FalkorDeduplicationOptions, RedisFalkorDeduplicationStore } from '../../src/index.js';
+import {
+  type FalkorDeduplicationOptions,
+  type FalkorRecordsOptions,
+  type FalkorWebhookEvent,
+  MemoryFalkorDeduplicationStore,
+  RedisFalkorDeduplicationStore,
+} from '../../src/index.js';
 import { DeliverySender, type Sendable } from '../support/http.sender.js';
 import {
   type AdapterName,
@@ -10,8 +16,10 @@ import {
   webhookModule,
 } from '../support/apps.js';
 import type { RedisServer } from '../support/redis.server.js';
+import { expectedChanges, RecordFireLedger, recordFireListener } from '../support/record-fires.js';
 import { DELIVERY_RECORDS, enrolmentsDelivery } from './load-fault.deliveries.js';
 import { DeliveryLedger, ledgerListener } from './load-fault.ledger.js';
+import { recordSnapshots, SNAPSHOT_RECORDS } from './load-fault.snapshots.js';
 
 /** Stops a Redis in the middle of the run, and starts it again once it has been noticed. */
 export interface RedisOutage {
@@ -59,7 +67,20 @@ export interface LoadFaultOptions {
   readonly retryDelayMs: number;
   /** Seed of the plan's pseudo-random choices. */
   readonly seed: number;
+  /**
+   * Overlapping snapshots of one records pathway (enrolments, events and rewards in turn) sent
+   * among the other deliveries, with listeners of every record event on every instance; 0 (the
+   * default) mounts no record-event listener, as the runs before record events.
+   */
+  readonly recordSnapshots: number;
+  /** Share of the record snapshots that are exact copies of an earlier one. */
+  readonly recordRedeliveryShare: number;
+  /** Share of the snapshots' learners whose `enrolment.completed` listener fails its first call. */
+  readonly recordFailureShare: number;
 }
+
+/** The record snapshots `npm run load-fault` sends unless told otherwise. */
+export const DEFAULT_RECORD_SNAPSHOTS = 240;
 
 /** The defaults: the full run. */
 export const DEFAULT_LOAD_FAULT_OPTIONS: LoadFaultOptions = {
@@ -75,7 +96,44 @@ export const DEFAULT_LOAD_FAULT_OPTIONS: LoadFaultOptions = {
   maxAttempts: 200,
   retryDelayMs: 5,
   seed: 20261128,
+  recordSnapshots: 0,
+  recordRedeliveryShare: 0.1,
+  recordFailureShare: 0.1,
 };
+
+/** What a run found of record events (when it sent record snapshots). */
+export interface RecordEventsReport {
+  /** Record snapshots sent, copies included. */
+  readonly snapshots: number;
+  /** … of which exact copies of an earlier one. */
+  readonly redeliveries: number;
+  /** Record snapshots answered 2xx in the end. */
+  readonly acknowledged: number;
+  /** Distinct changes expected, over the record snapshots and the other valid deliveries. */
+  readonly changes: number;
+  /** Record events expected to fire once, one per listened event of each change. */
+  readonly expected: number;
+  /** … of which carried by the record snapshots. */
+  readonly expectedInSnapshots: number;
+  readonly firedOnce: number;
+  readonly firedMoreThanOnce: number;
+  readonly lost: number;
+  /** Fires of no expected change. */
+  readonly unexpected: number;
+  /** Record-event listener calls planned to fail (the first call of some completions). */
+  readonly plannedFailures: number;
+  readonly injectedFailures: number;
+  /** 500 answers to record snapshots, each for one or more injected failures. */
+  readonly failedAnswers: number;
+  /** Record events fired by each instance. */
+  readonly firedBy: Readonly<Record<string, number>>;
+  /**
+   * Snapshots of enrolments (distinct bytes) whose `enrolments` listener ran more than once: a
+   * snapshot answered 409 (a change in flight elsewhere) or 500 (a record-event listener failed)
+   * is not acknowledged, so de-duplication lets its retry run the delivery again.
+   */
+  readonly deliveryListenerRanAgain: number;
+}
 
 /** Counts of one run. */
 export interface LoadFaultReport {
@@ -107,12 +165,16 @@ export interface LoadFaultReport {
   readonly unavailableWhileDown: number;
   /** Connection errors the Redis clients reported. */
   readonly redisErrors: number;
+  /** Record events, when the run sent record snapshots. */
+  readonly records?: RecordEventsReport;
   readonly elapsedMs: number;
 }
 
-type Kind = 'valid' | 'duplicate' | 'forged' | 'invalid';
+/** What a planned send is. */
+export type Kind = 'valid' | 'duplicate' | 'forged' | 'invalid' | 'snapshot';
 
-interface Planned {
+/** One planned send: what it is, the id its listeners count it by, and its bytes. */
+export interface Planned {
   readonly kind: Kind;
   readonly id: string;
   readonly delivery: Sendable;
@@ -137,7 +199,13 @@ function shuffle<T>(items: T[], next: () => number): T[] {
   return items;
 }
 
-function plan(options: LoadFaultOptions, run: string) {
+/**
+ * The sends of a run, in order, with the valid deliveries and those whose listener fails first.
+ *
+ * @param options - the shares and the seed
+ * @param run - unique to the run: part of every pathway id
+ */
+export function planLoadFault(options: LoadFaultOptions, run: string) {
   const next = random(options.seed);
   const forged = Math.round(options.deliveries * options.forgedShare);
   const invalid = Math.round(options.deliveries * options.invalidShare);
@@ -182,14 +250,40 @@ function plan(options: LoadFaultOptions, run: string) {
       return { kind: 'invalid', id, delivery };
     }),
   ];
+  // Record snapshots draw from a generator of their own, so that the other deliveries (their
+  // ids, copies and failures) are the same with them as without.
+  const records =
+    options.recordSnapshots > 0
+      ? recordSnapshots(
+          `FA-${run}-R`,
+          options.recordSnapshots,
+          options.recordRedeliveryShare,
+          options.recordFailureShare,
+          random(options.seed ^ 0x5eed),
+          TEST_SECRET,
+        )
+      : undefined;
+  const snapshot = (item: { name: string; delivery: Sendable }): Planned => ({
+    kind: 'snapshot',
+    id: item.name,
+    delivery: item.delivery,
+  });
+  const redeliveries = (records?.redeliveries ?? []).map(snapshot);
+  // Half the snapshot copies go right after their original, so that both are in flight at once.
+  const snapshotsAlongside = redeliveries.filter((_, index) => index % 2 === 0);
+  sends.push(
+    ...(records?.snapshots ?? []).map(snapshot),
+    ...redeliveries.filter((_, index) => index % 2 === 1),
+  );
   const shuffled = shuffle(sends, next);
-  for (const duplicate of alongside) {
+  for (const duplicate of [...alongside, ...snapshotsAlongside]) {
     shuffled.splice(shuffled.findIndex((item) => item.id === duplicate.id) + 1, 0, duplicate);
   }
   return {
     sends: shuffled,
     valid,
     failing,
+    records,
     planned: {
       deliveries: options.deliveries,
       validUnique,
@@ -218,7 +312,8 @@ const RETRIED = new Set([409, 500, 502, 503, 504]);
  */
 export async function runLoadFault(options: LoadFaultOptions): Promise<LoadFaultReport> {
   const run = randomUUID().slice(0, 8);
-  const { sends, valid, failing, planned } = plan(options, run);
+  const { sends, valid, failing, records, planned } = planLoadFault(options, run);
+  const recordsPathway = `FA-${run}-R`;
   const ledger = new DeliveryLedger();
   let injectedFailures = 0;
   ledger.behaviour = (id, attempt) => {
@@ -228,12 +323,26 @@ export async function runLoadFault(options: LoadFaultOptions): Promise<LoadFault
     }
   };
 
+  const recordLedger = new RecordFireLedger();
+  recordLedger.failFirst = (fire) => records?.failing.has(fire) === true;
+
   const clients: Redis[] = [];
   let redisErrors = 0;
   const keyPrefix = `load-fault:${run}:`;
-  const deduplication = (): FalkorDeduplicationOptions => {
+  const stores = (): {
+    deduplication: FalkorDeduplicationOptions;
+    records?: FalkorRecordsOptions;
+  } => {
     if (options.store === 'memory') {
-      return {};
+      // The run completes about 212,000 changes, over the memory store's default cap of 100,000:
+      // with it, the oldest would be forgotten early (by design) and fire again on a later
+      // snapshot. The cap is raised so that the run checks firing, not eviction.
+      return records
+        ? {
+            deduplication: {},
+            records: { store: new MemoryFalkorDeduplicationStore({ maxEntries: 1_000_000 }) },
+          }
+        : { deduplication: {} };
     }
     const redis = new Redis(options.redisUrl ?? (process.env.REDIS_URL as string));
     redis.on('error', () => redisErrors++);
@@ -242,16 +351,28 @@ export async function runLoadFault(options: LoadFaultOptions): Promise<LoadFault
     // applies, which rides out the event loop pauses of a busy machine handling snapshots
     // (250 ms gave stray 503s under jest at load average 5 on 2 cores).
     const store = new RedisFalkorDeduplicationStore(redis, { keyPrefix });
-    return options.outage ? { store, storeTimeoutMs: 250 } : { store };
+    const timeout = options.outage ? { storeTimeoutMs: 250 } : {};
+    return {
+      deduplication: { store, ...timeout },
+      ...(records ? { records: { store, ...timeout } } : {}),
+    };
   };
+  // The records pathway's snapshots are counted apart, by their pathway name.
+  const deliveryId = (event: FalkorWebhookEvent<'enrolments'>) =>
+    event.payload.data.pathway.ID === recordsPathway
+      ? String(event.payload.data.pathway.name)
+      : event.payload.data.pathway.ID;
   const instances = options.store === 'memory' ? options.instances.slice(0, 1) : options.instances;
   const apps: INestApplication[] = await Promise.all(
     instances.map((adapter) =>
       // The README's Quick start set-up, which takes a snapshot on either adapter.
       createQuickStartApp(
         adapter,
-        [webhookModule({ deduplication: deduplication() })],
-        [ledgerListener(ledger)],
+        [webhookModule(stores())],
+        [
+          ledgerListener(ledger, deliveryId),
+          ...(records ? [recordFireListener(recordLedger, adapter)] : []),
+        ],
       ),
     ),
   );
@@ -287,6 +408,8 @@ export async function runLoadFault(options: LoadFaultOptions): Promise<LoadFault
     }
   };
 
+  let snapshotsAcknowledged = 0;
+  let snapshotFailedAnswers = 0;
   const pause = () => new Promise((resolve) => setTimeout(resolve, options.retryDelayMs));
   const deliver = async (item: Planned) => {
     for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
@@ -294,7 +417,13 @@ export async function runLoadFault(options: LoadFaultOptions): Promise<LoadFault
       try {
         const response = await sender.send(item.delivery);
         count(answerKind(response.status, response.body));
+        if (item.kind === 'snapshot' && response.body.code === 'listener_failed') {
+          snapshotFailedAnswers++;
+        }
         if (!RETRIED.has(response.status)) {
+          if (item.kind === 'snapshot' && response.status >= 200 && response.status < 300) {
+            snapshotsAcknowledged++;
+          }
           return;
         }
       } catch {
@@ -325,6 +454,42 @@ export async function runLoadFault(options: LoadFaultOptions): Promise<LoadFault
   const serverErrors = Object.entries(answers)
     .filter(([kind]) => kind.startsWith('5'))
     .reduce((total, [, n]) => total + n, 0);
+  const recordEvents = (): RecordEventsReport | undefined => {
+    if (records === undefined) {
+      return undefined;
+    }
+    // The other valid deliveries carry changes too (their pathways are their own): every one is
+    // expected once, whatever copies and retries of its delivery came.
+    const expected = new Set(records.expected);
+    let changes = records.changes;
+    for (const item of valid) {
+      for (const change of expectedChanges('enrolments', JSON.parse(item.delivery.body)).values()) {
+        changes++;
+        change.fires.forEach((fire) => expected.add(fire));
+      }
+    }
+    const { once, twice, lost, unexpected } = recordLedger.compare(expected);
+    const enrolmentSnapshots = records.snapshots.filter((item) => item.type === 'enrolments');
+    return {
+      snapshots: records.snapshots.length + records.redeliveries.length,
+      redeliveries: records.redeliveries.length,
+      acknowledged: snapshotsAcknowledged,
+      changes,
+      expected: expected.size,
+      expectedInSnapshots: records.expected.size,
+      firedOnce: once,
+      firedMoreThanOnce: twice,
+      lost,
+      unexpected,
+      plannedFailures: records.failing.size,
+      injectedFailures: recordLedger.injectedFailures,
+      failedAnswers: snapshotFailedAnswers,
+      firedBy: Object.fromEntries(recordLedger.firedBy),
+      deliveryListenerRanAgain: enrolmentSnapshots.filter(
+        (item) => (ledger.processed.get(item.name) ?? 0) > 1,
+      ).length,
+    };
+  };
   return {
     options,
     planned,
@@ -338,9 +503,10 @@ export async function runLoadFault(options: LoadFaultOptions): Promise<LoadFault
       (item) => (item.kind === 'forged' || item.kind === 'invalid') && ledger.attempts.has(item.id),
     ).length,
     gaveUp,
-    otherServerErrors: serverErrors - injectedFailures,
+    otherServerErrors: serverErrors - injectedFailures - snapshotFailedAnswers,
     unavailableWhileDown,
     redisErrors,
+    records: recordEvents(),
     elapsedMs,
   };
 }
@@ -355,6 +521,40 @@ const ANSWER_ORDER = [
   '503',
   'network error',
 ];
+
+/** The rows of record events, when the run sent record snapshots. */
+function recordRows(records: RecordEventsReport | undefined): [string, string | number][] {
+  if (records === undefined) {
+    return [];
+  }
+  const { learners, events, attendeesPerEvent, rewards, vouchersPerReward } = SNAPSHOT_RECORDS;
+  const firedBy = Object.entries(records.firedBy)
+    .map(([instance, n]) => `${instance} ${n}`)
+    .join(', ');
+  return [
+    [
+      `record snapshots sent among them (of ${learners} learners, ${events * attendeesPerEvent} ` +
+        `attendees, ${rewards * vouchersPerReward} vouchers)`,
+      records.snapshots,
+    ],
+    ['… exact redeliveries of one', records.redeliveries],
+    ['… acknowledged (2xx) in the end', records.acknowledged],
+    ['record changes expected (snapshots and other valid deliveries)', records.changes],
+    ['record events expected, one per listened event of a change', records.expected],
+    ['… of which carried by the record snapshots', records.expectedInSnapshots],
+    ['record-event listener failures injected (first calls)', records.injectedFailures],
+    ['… 500 answers to record snapshots for them', records.failedAnswers],
+    ['record events fired exactly once', records.firedOnce],
+    ['… fired twice or more', records.firedMoreThanOnce],
+    ['… never fired (lost)', records.lost],
+    ['… fired for no expected change', records.unexpected],
+    ['record events fired, by instance', firedBy],
+    [
+      'enrolments snapshots whose `enrolments` listener ran again (retry after 409 or 500)',
+      records.deliveryListenerRanAgain,
+    ],
+  ];
+}
 
 /** The report as a Markdown table of counts. */
 export function formatLoadFaultReport(report: LoadFaultReport): string {
@@ -387,6 +587,7 @@ export function formatLoadFaultReport(report: LoadFaultReport): string {
         ] as [string, number][])
       : []),
     ['deliveries the sender gave up on', report.gaveUp],
+    ...recordRows(report.records),
     ['elapsed', `${(report.elapsedMs / 1000).toFixed(1)} s`],
   ];
   const setup =
@@ -423,6 +624,27 @@ export function brokenGuarantees(report: LoadFaultReport): string[] {
   }
   if (report.gaveUp > 0) {
     broken.push('the sender gave up on some deliveries');
+  }
+  const records = report.records;
+  if (records !== undefined) {
+    if (records.firedMoreThanOnce > 0) {
+      broken.push('a record event fired more than once for one change');
+    }
+    if (records.lost > 0) {
+      broken.push('a record event never fired for an expected change');
+    }
+    if (records.unexpected > 0) {
+      broken.push('a record event fired for a change no delivery carried');
+    }
+    if (records.acknowledged !== records.snapshots) {
+      broken.push('not every record snapshot was acknowledged');
+    }
+    if (records.injectedFailures !== records.plannedFailures) {
+      broken.push('not every planned record-event listener failure happened');
+    }
+    if (records.failedAnswers > records.injectedFailures) {
+      broken.push('record snapshots answered 500 for more than the injected failures');
+    }
   }
   return broken;
 }

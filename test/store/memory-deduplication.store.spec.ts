@@ -2,13 +2,38 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import {
   DEFAULT_FALKOR_DEDUPLICATION_MAX_ENTRIES,
+  DEFAULT_FALKOR_RECORDS_KEY_PREFIX,
+  FalkorRecordStoreError,
   MemoryFalkorDeduplicationStore,
 } from '../../src/index.js';
+import { prepareFalkorRecords } from '../../src/nest/falkor-webhook.settings.js';
+import { type FalkorRecordChange, falkorRecordChanges } from '../../src/records/record.changes.js';
+import { FalkorRecordClaims } from '../../src/records/record.claims.js';
 import { FalkorDeduplicationStoreFullError } from '../../src/store/memory-deduplication.store.js';
+import {
+  falkorSampleAttendee,
+  falkorSampleEvent,
+  falkorSamplePayload,
+} from '../../src/testing/index.js';
 import { describeStoreContract } from '../support/store.contract.js';
 
 const shared = new MemoryFalkorDeduplicationStore();
-describeStoreContract('MemoryFalkorDeduplicationStore', () => shared);
+describeStoreContract('MemoryFalkorDeduplicationStore', () => shared, { batchMethods: true });
+
+/** One record change per attendee guid, all booked at one event: what the module reserves. */
+function attendeeChanges(...guids: string[]): FalkorRecordChange[] {
+  const payload = falkorSamplePayload('events', {
+    data: {
+      events: [
+        falkorSampleEvent({
+          ID: 'FABK-FULL',
+          attendees: guids.map((guid) => falkorSampleAttendee({ guid })),
+        }),
+      ],
+    },
+  });
+  return falkorRecordChanges('events', payload, () => true, DEFAULT_FALKOR_RECORDS_KEY_PREFIX);
+}
 
 function clocked(maxEntries?: number) {
   const clock = { now: 1_000 };
@@ -159,6 +184,34 @@ describe('MemoryFalkorDeduplicationStore', () => {
       clock.now += 1_000;
       expect(await store.reserve('e', 'e', 60_000)).toBe('reserved');
       expect(await store.reserve('d', 'copy', 60_000)).toBe('in_flight');
+    });
+
+    // Regression: the module's ledger left the keys a refused batch had reserved "in flight"
+    // under a token nobody settles, so the delivery's retry met 409 until inFlightTtlSeconds.
+    it('a batch refused as full holds none of its keys once the refusal reaches the module', async () => {
+      const store = new MemoryFalkorDeduplicationStore({ maxEntries: 4 });
+      const settings = prepareFalkorRecords({ store }, undefined);
+      if (settings === undefined) {
+        throw new Error('records are on');
+      }
+      const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
+      const claims = new FalkorRecordClaims(settings, quiet);
+      const [x, y, a, b, c] = attendeeChanges('x', 'y', 'a', 'b', 'c');
+
+      const running = await claims.reserve([x, y]);
+      expect(running.held).toEqual([x, y]);
+      // Room for two more: a and b are reserved, c is refused, the batch fails.
+      const refusal = await claims.reserve([a, b, c]).catch((error: unknown) => error);
+      expect(refusal).toBeInstanceOf(FalkorRecordStoreError);
+      expect((refusal as Error).cause).toBeInstanceOf(FalkorDeduplicationStoreFullError);
+      // Only the running delivery's two keys are left once the refusal is reported.
+      expect(store.size).toBe(2);
+
+      await claims.settle(running, [true, true]);
+      const retry = await claims.reserve([a, b, c]);
+      expect(retry).toMatchObject({ inFlight: 0, alreadyDone: 0 });
+      expect(retry.held).toEqual([a, b, c]);
+      expect(retry.hold?.states).toEqual(['reserved', 'reserved', 'reserved']);
     });
 
     it('never forgets a reservation in flight before its TTL, under any sequence', async () => {

@@ -121,11 +121,11 @@ export class FalkorStoreLedger {
   async reserve(keys: readonly string[]): Promise<FalkorLedgerHold> {
     const token = this.tokenPrefix + (++this.tokens).toString(36);
     const expiresAt = Date.now() + this.settings.inFlightTtlMs;
-    const { store, inFlightTtlMs } = this.settings;
+    const { store } = this.settings;
     const reservation = attempt(() =>
       store.reserveMany !== undefined && keys.length !== 1
-        ? store.reserveMany(keys, token, inFlightTtlMs)
-        : Promise.all(keys.map((key) => store.reserve(key, token, inFlightTtlMs))),
+        ? this.reserveMany(store.reserveMany.bind(store), keys, token)
+        : this.reserveEach(keys, token),
     );
     try {
       const states = await this.timed(reservation, 'reserve');
@@ -134,9 +134,9 @@ export class FalkorStoreLedger {
           `the store answered ${String(states?.length)} states for ${keys.length} keys`,
         );
       }
-      const odd = states.find((state) => !RESERVATION_RESULTS.has(state));
-      if (odd !== undefined) {
-        throw new TypeError(`the store's reserve() returned ${JSON.stringify(odd)}`);
+      const odd = states.findIndex((state) => !RESERVATION_RESULTS.has(state));
+      if (odd !== -1) {
+        throw new TypeError(`the store's reserve() returned ${JSON.stringify(states[odd])}`);
       }
       this.storeRecovered();
       return { keys, states, token, expiresAt };
@@ -153,6 +153,50 @@ export class FalkorStoreLedger {
       );
       throw error;
     }
+  }
+
+  /**
+   * The store's `reserveMany`. A batch that failed part-way may hold some keys: they are released
+   * (release only touches this token's) before the failure is reported.
+   */
+  private async reserveMany(
+    reserveMany: NonNullable<FalkorDeduplicationStore['reserveMany']>,
+    keys: readonly string[],
+    token: string,
+  ): Promise<FalkorReservationResult[]> {
+    try {
+      return await reserveMany(keys, token, this.settings.inFlightTtlMs);
+    } catch (error) {
+      await this.apply('release', keys, token).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * One `reserve` per key, for a store without `reserveMany`. When one fails, the keys the others
+   * reserved are released before the failure is reported, so that a retry is not "in flight".
+   */
+  private async reserveEach(
+    keys: readonly string[],
+    token: string,
+  ): Promise<FalkorReservationResult[]> {
+    const { store, inFlightTtlMs } = this.settings;
+    const results = await Promise.allSettled(
+      keys.map((key) => attempt(() => store.reserve(key, token, inFlightTtlMs))),
+    );
+    const failure = results.find((result) => result.status === 'rejected');
+    if (failure === undefined) {
+      return results.map(
+        (result) => (result as PromiseFulfilledResult<FalkorReservationResult>).value,
+      );
+    }
+    const reserved = keys.filter(
+      (_, index) => (results[index] as { value?: unknown }).value === 'reserved',
+    );
+    if (reserved.length > 0) {
+      await this.apply('release', reserved, token).catch(() => undefined);
+    }
+    throw (failure as PromiseRejectedResult).reason;
   }
 
   /**

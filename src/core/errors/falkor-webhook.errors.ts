@@ -15,6 +15,7 @@ export type FalkorWebhookErrorCode =
   | 'delivery_in_progress'
   | 'deduplication_unavailable'
   | 'records_unavailable'
+  | 'queue_unavailable'
   | 'shutting_down';
 
 /**
@@ -303,6 +304,27 @@ export class FalkorRecordStoreError extends FalkorRetryableError {
       'records_unavailable',
       "The delivery's record changes could not be checked against the record of changes " +
         `already fired, so it was not processed. Retry it after ${retryAfterSeconds} s.`,
+      retryAfterSeconds,
+      { cause },
+    );
+  }
+}
+
+/**
+ * The delivery could not be stored in the queue (Redis down or slow), so it was not acknowledged
+ * (503): the route never answers 2xx for a delivery it did not store.
+ */
+export class FalkorQueueUnavailableError extends FalkorRetryableError {
+  /**
+   * @param retryAfterSeconds - the `Retry-After` value, in whole seconds
+   * @param cause - what BullMQ threw, for logs only
+   */
+  constructor(retryAfterSeconds: number, cause: unknown) {
+    super(
+      503,
+      'queue_unavailable',
+      'The delivery could not be stored in the queue, so it was not acknowledged. Retry it ' +
+        `after ${retryAfterSeconds} s.`,
       retryAfterSeconds,
       { cause },
     );

@@ -1,7 +1,7 @@
-import { Controller, HttpCode, Post, Req, type Type, UseFilters } from '@nestjs/common';
+import { Controller, Post, Req, Res, type Type, UseFilters } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { FalkorRetryAfterFilter } from './retry-after.filter.js';
 import type { FalkorWebhookRequest } from '../../core/verification/webhook.request.js';
-import type { FalkorWebhookReceipt } from './falkor-webhook.receipt.js';
 import { FalkorWebhookReceiver } from './falkor-webhook.receiver.js';
 
 /**
@@ -18,12 +18,17 @@ export function createFalkorWebhookController(
   @Controller(path)
   @UseFilters(FalkorRetryAfterFilter)
   class FalkorWebhookController {
-    constructor(private readonly webhook: FalkorWebhookReceiver) {}
+    constructor(
+      private readonly webhook: FalkorWebhookReceiver,
+      private readonly adapterHost: HttpAdapterHost,
+    ) {}
 
+    /** Answers 200 with the receipt, or 202 when the delivery was stored for the queue's worker. */
     @Post()
-    @HttpCode(200)
-    receive(@Req() request: FalkorWebhookRequest): Promise<FalkorWebhookReceipt> {
-      return this.webhook.receive(request);
+    async receive(@Req() request: FalkorWebhookRequest, @Res() response: unknown): Promise<void> {
+      const receipt = await this.webhook.receive(request);
+      // The status depends on the mode, known only once the options resolved: sent here.
+      this.adapterHost.httpAdapter.reply(response, receipt, receipt.queued ? 202 : 200);
     }
   }
   return (Reflect.decorate([...decorators], FalkorWebhookController) ??

@@ -35,6 +35,13 @@ export interface FalkorWebhookReceipt {
   readonly duplicate?: true;
   /** The record changes of the delivery, when some record event of its type has a listener. */
   readonly changes?: FalkorChangesReceipt;
+  /**
+   * `true` in queue mode (answered 202): the delivery is stored and its listeners run in a
+   * worker; `listeners` is then 0.
+   */
+  readonly queued?: true;
+  /** In queue mode, the delivery's job id (the SHA-256 of its body). */
+  readonly id?: string;
 }
 
 /**
@@ -89,4 +96,14 @@ export function falkorReceipt(
     listeners: outcome.listeners + records.outcome.listeners,
     changes: { fired: claim.held.length, alreadyDone: claim.alreadyDone },
   };
+}
+
+/**
+ * The answer step in queue mode: the receipt of a delivery stored for the worker (202).
+ *
+ * @param type - the delivery's event type
+ * @param id - its job id
+ */
+export function falkorQueuedReceipt(type: string, id: string): FalkorWebhookReceipt {
+  return { received: true, type, listeners: 0, queued: true, id };
 }

@@ -87,6 +87,25 @@ export function falkorHttpException(error: FalkorWebhookError): HttpException {
     : new HttpException(body, error.status);
 }
 
+/**
+ * Logs why a delivery was refused or failed, as the route does: listener failures with their
+ * stacks (the first ten), signature failures with their reason only, anything unexpected with
+ * its stack.
+ *
+ * @param error - what was thrown while handling the delivery
+ * @param logger - where to log it
+ */
+export function logFalkorRefusal(error: unknown, logger: Logger): void {
+  if (!(error instanceof FalkorWebhookError)) {
+    logger.error(
+      `Handling a delivery failed: ${(error as Error)?.message ?? String(error)}`,
+      (error as Error)?.stack,
+    );
+    return;
+  }
+  logRefusal(error, logger);
+}
+
 function logRefusal(error: FalkorWebhookError, logger: Logger): void {
   if (error instanceof FalkorListenerError) {
     for (const failure of error.failures.slice(0, LOGGED_FAILURES)) {
@@ -123,13 +142,9 @@ function logRefusal(error: FalkorWebhookError, logger: Logger): void {
  * @param logger - where to log it
  */
 export function falkorRefusal(error: unknown, logger: Logger): HttpException {
+  logFalkorRefusal(error, logger);
   if (!(error instanceof FalkorWebhookError)) {
-    logger.error(
-      `Handling a delivery failed: ${(error as Error)?.message ?? String(error)}`,
-      (error as Error)?.stack,
-    );
     return new HttpException(errorBody(500, 'internal_error', INTERNAL_ERROR_MESSAGE), 500);
   }
-  logRefusal(error, logger);
   return falkorHttpException(error);
 }

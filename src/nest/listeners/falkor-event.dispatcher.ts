@@ -13,13 +13,15 @@ export interface FalkorDispatchOutcome {
   readonly listeners: number;
   /** The listeners that threw, rejected or did not settle in time (empty when all succeeded). */
   readonly failures: readonly FalkorListenerFailure[];
+  /** The listeners that ran and succeeded, by `ClassName.methodName`. */
+  readonly succeeded: readonly string[];
 }
 
 /**
  * How the dispatch of a delivery's record changes ended: per change, in order, whether all its
  * listeners succeeded.
  */
-export interface FalkorChangesOutcome extends FalkorDispatchOutcome {
+export interface FalkorChangesOutcome extends Omit<FalkorDispatchOutcome, 'succeeded'> {
   /** For each change given, whether every listener of its record events succeeded. */
   readonly succeeded: readonly boolean[];
 }
@@ -39,30 +41,36 @@ export class FalkorEventDispatcher {
    * @param event - the event to emit
    * @param listenerTimeoutMs - how long each listener may take
    * @param request - the HTTP request it came with, for request-scoped listeners
+   * @param skip - listeners that already succeeded for this delivery: they do not run again
    */
   async dispatch(
     event: FalkorWebhookEvent,
     listenerTimeoutMs: number,
     request?: object,
+    skip?: ReadonlySet<string>,
   ): Promise<FalkorDispatchOutcome> {
     this.registry.remember(event, {
       listenerTimeoutMs,
       ...(request !== undefined && this.registry.needsRequests ? { request } : {}),
+      ...(skip === undefined || skip.size === 0 ? {} : { skip }),
     });
     const results: unknown[] = await this.registry
       .requireEmitter()
       .emitAsync(falkorEventName(event.type), event);
     let listeners = 0;
     const failures: FalkorListenerFailure[] = [];
+    const succeeded: string[] = [];
     for (const result of results) {
-      if (result instanceof FalkorListenerOutcome) {
+      if (result instanceof FalkorListenerOutcome && !result.skipped) {
         listeners++;
         if (result.failed) {
           failures.push({ listener: result.listener, error: result.error });
+        } else {
+          succeeded.push(result.listener);
         }
       }
     }
-    return { listeners, failures };
+    return { listeners, failures, succeeded };
   }
 
   /**

@@ -8,6 +8,8 @@ export interface FalkorDeliveryContext {
   readonly request?: object;
   /** How long each listener may take before it counts as failed, in milliseconds. */
   readonly listenerTimeoutMs: number;
+  /** Listeners that already succeeded for this delivery (an earlier queue attempt): not run again. */
+  readonly skip?: ReadonlySet<string>;
 }
 
 /**
@@ -18,11 +20,13 @@ export class FalkorListenerOutcome {
    * @param listener - `ClassName.methodName` of the listener
    * @param failed - whether it threw, rejected or did not settle in time
    * @param error - what it threw
+   * @param skipped - whether it did not run, having succeeded for this delivery before
    */
   constructor(
     readonly listener: string,
     readonly failed: boolean,
     readonly error?: unknown,
+    readonly skipped = false,
   ) {}
 }
 

@@ -49,8 +49,12 @@ function settling(
   contextOf: (event: object) => FalkorDeliveryContext | undefined,
 ): Listener {
   const succeeded = new FalkorListenerOutcome(name, false);
+  const skipped = new FalkorListenerOutcome(name, false, undefined, true);
   const failed = (error: unknown) => new FalkorListenerOutcome(name, true, error);
   return (event) => {
+    if (contextOf(event)?.skip?.has(name)) {
+      return skipped;
+    }
     let result: unknown;
     try {
       result = run(event);
