@@ -1,15 +1,12 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AdapterName } from '../bench.config.js';
 import { BARE_VARIANT } from '../variants/bare.variant.js';
 import type { BenchVariant } from '../variants/bench.variant.js';
 import { MODULE_VARIANT } from '../variants/module.variant.js';
 import { PROBE, queueBenchModule } from './queue.apps.js';
 import type { QueueBenchKind, QueueBenchReply, QueueBenchRequest } from './queue.protocol.js';
+import { startBenchApp } from '../server/bench.app.js';
 
 // One measured app per process, started by QueueBenchProcess:
 // queue.server.js <kind> <adapter> <listenerMs> <queueName> [redisUrl]
@@ -33,28 +30,6 @@ function variantOf(kind: QueueBenchKind, listenerMs: number, queueName: string, 
   return { ...MODULE_VARIANT, module } satisfies BenchVariant;
 }
 
-async function start(variant: BenchVariant, adapter: AdapterName): Promise<INestApplication> {
-  const options = { rawBody: true, logger: ['error' as const, 'warn' as const] };
-  if (adapter === 'express') {
-    const app = await NestFactory.create<NestExpressApplication>(
-      variant.module,
-      new ExpressAdapter(),
-      options,
-    );
-    variant.setUpExpress(app);
-    await app.listen(0, '127.0.0.1');
-    return app;
-  }
-  const app = await NestFactory.create<NestFastifyApplication>(
-    variant.module,
-    new FastifyAdapter(variant.fastifyOptions),
-    options,
-  );
-  variant.setUpFastify(app);
-  await app.listen(0, '127.0.0.1');
-  return app;
-}
-
 const KINDS: readonly QueueBenchKind[] = ['bare', 'inline', 'both', 'receiver', 'worker'];
 const [kind, adapter, listenerMs, queueName, redis] = process.argv.slice(2) as [
   QueueBenchKind,
@@ -68,7 +43,7 @@ if (!KINDS.includes(kind) || (adapter !== 'express' && adapter !== 'fastify')) {
     `usage: queue.server.js <${KINDS.join('|')}> <express|fastify> <ms> <queue> [url]`,
   );
 }
-const app = await start(variantOf(kind, Number(listenerMs), queueName, redis), adapter);
+const app = await startBenchApp(variantOf(kind, Number(listenerMs), queueName, redis), adapter);
 const stop = () => void app.close().then(() => process.exit(0));
 process.on('message', (message: QueueBenchRequest) => {
   if (message.type === 'cpu') {

@@ -1,15 +1,12 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AdapterName, VariantName } from '../bench.config.js';
 import { BARE_VARIANT } from '../variants/bare.variant.js';
 import type { BenchVariant } from '../variants/bench.variant.js';
 import { MODULE_VARIANT } from '../variants/module.variant.js';
 import { NAIVE_VARIANT } from '../variants/naive.variant.js';
 import type { ServerReply, ServerRequest } from './server.protocol.js';
+import { startBenchApp } from './bench.app.js';
 
 const VARIANTS: Record<VariantName, BenchVariant> = {
   bare: BARE_VARIANT,
@@ -30,34 +27,11 @@ function collectGarbage(): void {
   gc();
 }
 
-async function start(variant: BenchVariant, adapter: AdapterName): Promise<INestApplication> {
-  // Every variant keeps the raw body: the module and the hand-written guard verify it.
-  const options = { rawBody: true, logger: ['error' as const, 'warn' as const] };
-  if (adapter === 'express') {
-    const app = await NestFactory.create<NestExpressApplication>(
-      variant.module,
-      new ExpressAdapter(),
-      options,
-    );
-    variant.setUpExpress(app);
-    await app.listen(0, '127.0.0.1');
-    return app;
-  }
-  const app = await NestFactory.create<NestFastifyApplication>(
-    variant.module,
-    new FastifyAdapter(variant.fastifyOptions),
-    options,
-  );
-  variant.setUpFastify(app);
-  await app.listen(0, '127.0.0.1');
-  return app;
-}
-
 const [variant, adapter] = process.argv.slice(2) as [VariantName, AdapterName];
 if (!Object.hasOwn(VARIANTS, variant) || (adapter !== 'express' && adapter !== 'fastify')) {
   throw new Error(`usage: bench.server.js <bare|module|naive> <express|fastify>`);
 }
-const app = await start(VARIANTS[variant], adapter);
+const app = await startBenchApp(VARIANTS[variant], adapter);
 process.on('message', (message: ServerRequest) => {
   if (message.type === 'heap') {
     collectGarbage();
