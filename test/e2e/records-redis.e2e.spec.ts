@@ -26,6 +26,7 @@ import {
   RECORD_VOUCHER_STATES,
   recordTimestamp,
 } from '../support/record.stages.js';
+import { seededRandom } from '../support/seeded.random.js';
 
 const at = (hour: number) => recordTimestamp('04', hour);
 
@@ -38,18 +39,6 @@ const MAX_ATTEMPTS = 200;
 const RETRY_AFTER_SCALE_MS = 10;
 /** The sender's pause before retrying a 500 (a listener failed), in ms. */
 const RETRY_DELAY_MS = 5;
-
-/** A small seeded generator (mulberry32), so that every run builds the same snapshots. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Snapshot {
   readonly type: 'enrolments' | 'events' | 'rewards';
@@ -135,7 +124,7 @@ describe('record events: two instances (Express and Fastify) sharing one Redis',
   const adapters: readonly AdapterName[] = ['express', 'fastify'];
   const clients: Redis[] = [];
   const answers: { status: number; retryAfter: string | undefined }[] = [];
-  const next = random(20261201);
+  const next = seededRandom(20261201);
   let apps: INestApplication[];
   let senders: DeliverySender[];
   let server: TestRedis;

@@ -20,6 +20,7 @@ import { expectedChanges, RecordFireLedger, recordFireListener } from '../suppor
 import { DELIVERY_RECORDS, enrolmentsDelivery } from './load-fault.deliveries.js';
 import { DeliveryLedger, ledgerListener } from './load-fault.ledger.js';
 import { recordSnapshots, SNAPSHOT_RECORDS } from './load-fault.snapshots.js';
+import { seededRandom } from '../support/seeded.random.js';
 
 /** Stops a Redis in the middle of the run, and starts it again once it has been noticed. */
 export interface RedisOutage {
@@ -180,17 +181,6 @@ export interface Planned {
   readonly delivery: Sendable;
 }
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function shuffle<T>(items: T[], next: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
@@ -206,7 +196,7 @@ function shuffle<T>(items: T[], next: () => number): T[] {
  * @param run - unique to the run: part of every pathway id
  */
 export function planLoadFault(options: LoadFaultOptions, run: string) {
-  const next = random(options.seed);
+  const next = seededRandom(options.seed);
   const forged = Math.round(options.deliveries * options.forgedShare);
   const invalid = Math.round(options.deliveries * options.invalidShare);
   const duplicates = Math.round(options.deliveries * options.duplicateShare);
@@ -259,7 +249,7 @@ export function planLoadFault(options: LoadFaultOptions, run: string) {
           options.recordSnapshots,
           options.recordRedeliveryShare,
           options.recordFailureShare,
-          random(options.seed ^ 0x5eed),
+          seededRandom(options.seed ^ 0x5eed),
           TEST_SECRET,
         )
       : undefined;
